@@ -1,0 +1,192 @@
+/**
+ * The featurizer shared by the trainer and every runtime: text -> unique hashed token ids with
+ * their counts. It has no learned state; the vocabulary, IDF and weights live in the ONNX graph.
+ * Any change to what it emits for some text is a new FEATURIZER_VERSION.
+ */
+import { z } from 'zod';
+import { PAD_TOKEN_ID } from '../model-contract';
+import { fnv1a, forEachCharNgramHash, namespaceSeed } from './hash';
+import { normalizeText } from './normalize';
+import { TokenCounter } from './token-counter';
+import { tokenizeWords } from './tokenize';
+
+export const FEATURIZER_NAME = 'tweet-hash';
+export const FEATURIZER_VERSION = 1;
+
+const ngramRange = z
+  .tuple([z.number().int().min(1).max(8), z.number().int().min(1).max(8)])
+  .refine(([min, max]) => min <= max, 'n-gram range must be [min, max] with min <= max');
+
+export const featurizerOptionsSchema = z.object({
+  /** Word n-gram range, e.g. [1, 2]; null for none. */
+  word_ngrams: ngramRange.nullable(),
+  /** Character n-gram range over the normalised text, e.g. [2, 5]; null for none. */
+  char_ngrams: ngramRange.nullable(),
+  /** "char": n-grams across the whole normalised text; "char_wb": within each space-padded word. */
+  char_mode: z.enum(['char', 'char_wb']),
+  /** Mark words after a negation ("not good" -> "not good_neg") until the next punctuation. */
+  negation: z.boolean(),
+});
+
+export const featurizerSpecSchema = z.object({
+  name: z.literal(FEATURIZER_NAME),
+  version: z.literal(FEATURIZER_VERSION),
+  options: featurizerOptionsSchema,
+});
+
+export type FeaturizerOptions = z.infer<typeof featurizerOptionsSchema>;
+export type FeaturizerSpec = z.infer<typeof featurizerSpecSchema>;
+
+export const DEFAULT_FEATURIZER_OPTIONS: FeaturizerOptions = {
+  word_ngrams: [1, 2],
+  char_ngrams: [2, 5],
+  char_mode: 'char_wb',
+  negation: true,
+};
+
+export function featurizerSpec(options: Partial<FeaturizerOptions> = {}): FeaturizerSpec {
+  return {
+    name: FEATURIZER_NAME,
+    version: FEATURIZER_VERSION,
+    options: featurizerOptionsSchema.parse({ ...DEFAULT_FEATURIZER_OPTIONS, ...options }),
+  };
+}
+
+/** Parses a spec read from a model; throws when this code does not implement it. */
+export function parseFeaturizerSpec(value: unknown): FeaturizerSpec {
+  const result = featurizerSpecSchema.safeParse(value);
+  if (!result.success) {
+    throw new Error(
+      `unsupported featurizer ${JSON.stringify(value)}: this runtime implements ${FEATURIZER_NAME} v${FEATURIZER_VERSION}`,
+    );
+  }
+  return result.data;
+}
+
+const WORD_SEED = namespaceSeed('w');
+const CHAR_SEED = namespaceSeed('c');
+
+/**
+ * Token ids are 31-bit hashes with the top bit naming their block: 0 for word n-grams, 1 for
+ * character n-grams. The model normalises each block separately (like scikit-learn's
+ * FeatureUnion of a word and a char vectorizer), and the block must be readable from the id alone.
+ */
+const CHAR_BLOCK_BIT = 0x80000000;
+export const wordTokenId = (hash: number): number => hash >>> 1;
+export const charTokenId = (hash: number): number => ((hash >>> 1) | CHAR_BLOCK_BIT) >>> 0;
+export const isCharTokenId = (id: number): boolean => id >= CHAR_BLOCK_BIT;
+
+/** Rows of unique token ids and counts, padded to one width: the model's two input tensors. */
+export interface TokenBatch {
+  batch: number;
+  width: number;
+  /** int64 [batch, width]; PAD_TOKEN_ID where a row has fewer tokens. */
+  ids: BigInt64Array;
+  /** float32 [batch, width]; 0 for padding. */
+  counts: Float32Array;
+}
+
+export interface TextTokens {
+  ids: Uint32Array;
+  counts: Float32Array;
+}
+
+export class Featurizer {
+  readonly spec: FeaturizerSpec;
+  private readonly counter = new TokenCounter();
+
+  constructor(spec: FeaturizerSpec) {
+    this.spec = parseFeaturizerSpec(spec);
+  }
+
+  /** Unique token ids of one text with their counts, in first-occurrence order. */
+  tokens(text: string): TextTokens {
+    this.count(text);
+    const { ids, counts, size } = this.counter;
+    return { ids: ids.slice(0, size), counts: Float32Array.from(counts.subarray(0, size)) };
+  }
+
+  /** Featurizes many texts into the padded tensors the model takes. */
+  batch(texts: readonly string[]): TokenBatch {
+    const rows = texts.map((text) => this.tokens(text));
+    const width = Math.max(1, ...rows.map((row) => row.ids.length));
+    const ids = new BigInt64Array(texts.length * width);
+    const counts = new Float32Array(texts.length * width);
+    // Write int64s as two little-endian int32 halves: far cheaper than BigInt conversions.
+    const halves = new Int32Array(ids.buffer);
+    halves.fill(PAD_TOKEN_ID); // -1 in both halves is int64 -1
+    rows.forEach((row, r) => {
+      for (let j = 0; j < row.ids.length; j++) {
+        const cell = r * width + j;
+        halves[2 * cell] = row.ids[j] | 0;
+        halves[2 * cell + 1] = 0;
+        counts[cell] = row.counts[j];
+      }
+    });
+    return { batch: texts.length, width, ids, counts };
+  }
+
+  private count(text: string): void {
+    const { options } = this.spec;
+    const counter = this.counter;
+    counter.reset();
+    const normalized = normalizeText(text);
+    const addWord = (gram: string) => counter.add(wordTokenId(fnv1a(WORD_SEED, gram)));
+    const addChar = (hash: number) => counter.add(charTokenId(hash));
+    if (options.word_ngrams) {
+      const [minN, maxN] = options.word_ngrams;
+      const { sequence, extras } = tokenizeWords(normalized, options);
+      forEachWordNgram(sequence, minN, maxN, addWord);
+      if (minN === 1) extras.forEach(addWord);
+    }
+    if (options.char_ngrams) {
+      const [minN, maxN] = options.char_ngrams;
+      for (const chunk of charNgramChunks(normalized, options.char_mode)) {
+        forEachCharNgramHash(CHAR_SEED, chunk, minN, maxN, addChar);
+      }
+    }
+  }
+}
+
+/** The human-readable tokens behind the ids (for tests, debugging and explanations). */
+export function tokenStrings(text: string, spec: FeaturizerSpec): string[] {
+  const { options } = parseFeaturizerSpec(spec);
+  const normalized = normalizeText(text);
+  const out: string[] = [];
+  if (options.word_ngrams) {
+    const [minN, maxN] = options.word_ngrams;
+    const { sequence, extras } = tokenizeWords(normalized, options);
+    forEachWordNgram(sequence, minN, maxN, (gram) => out.push(gram));
+    if (minN === 1) out.push(...extras);
+  }
+  if (options.char_ngrams) {
+    const [minN, maxN] = options.char_ngrams;
+    for (const chunk of charNgramChunks(normalized, options.char_mode)) {
+      for (let start = 0; start < chunk.length; start++) {
+        for (let n = minN; n <= maxN && start + n <= chunk.length; n++) out.push(chunk.slice(start, start + n));
+      }
+    }
+  }
+  return out;
+}
+
+function forEachWordNgram(words: string[], minN: number, maxN: number, emit: (gram: string) => void): void {
+  for (let start = 0; start < words.length; start++) {
+    let gram = '';
+    for (let n = 1; n <= maxN && start + n <= words.length; n++) {
+      gram = n === 1 ? words[start] : gram + ' ' + words[start + n - 1];
+      if (n >= minN) emit(gram);
+    }
+  }
+}
+
+function charNgramChunks(normalized: string, mode: FeaturizerOptions['char_mode']): string[] {
+  if (normalized.length === 0) return [];
+  if (mode === 'char') return [` ${normalized} `];
+  return normalized.split(' ').map((word) => ` ${word} `);
+}
+
+/** One-off convenience; reuse a Featurizer instance on hot paths. */
+export function featurize(text: string, spec: FeaturizerSpec): TextTokens {
+  return new Featurizer(spec).tokens(text);
+}

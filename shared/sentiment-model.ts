@@ -1,0 +1,102 @@
+/**
+ * A loaded sentiment model: checks the ONNX file against the contract, featurizes texts and runs
+ * them through onnxruntime in one batch. The onnxruntime module is passed in, so the same code
+ * serves on workerd, on Node and in the trainer's evaluator.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { Featurizer, parseFeaturizerSpec, type FeaturizerSpec } from './featurizer/index';
+import { LABELS, NUM_LABELS, type Label } from './labels';
+import { METADATA_KEYS, MODEL_INPUT_COUNTS, MODEL_INPUT_IDS, MODEL_OUTPUT } from './model-contract';
+import { readOnnxMetadata } from './onnx-metadata';
+
+/** The two members of an onnxruntime-web module this needs (its node, wasm or bundle build). */
+export interface OrtRuntime {
+  InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  Tensor: new (type: 'int64' | 'float32', data: BigInt64Array | Float32Array, dims: readonly number[]) => Tensor;
+}
+
+export type Scores = Record<Label, number>;
+
+export interface Prediction {
+  label: Label;
+  confidence: number;
+  scores: Scores;
+}
+
+export class ModelContractError extends Error {
+  override name = 'ModelContractError';
+}
+
+export class SentimentModel {
+  private readonly featurizer: Featurizer;
+
+  private constructor(
+    private readonly ort: OrtRuntime,
+    private readonly session: InferenceSession,
+    readonly version: string,
+    readonly featurizerSpec: FeaturizerSpec,
+    readonly metadata: Record<string, string>,
+  ) {
+    this.featurizer = new Featurizer(featurizerSpec);
+  }
+
+  /** Validates the model's metadata before paying for a session; throws ModelContractError. */
+  static async load(ort: OrtRuntime, bytes: Uint8Array): Promise<SentimentModel> {
+    const metadata = readModelMetadata(bytes);
+    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+    const featurizer = parseFeaturizerSpec(JSON.parse(metadata[METADATA_KEYS.featurizer]));
+    return new SentimentModel(ort, session, metadata[METADATA_KEYS.modelVersion], featurizer, metadata);
+  }
+
+  /** Row-major [texts.length, 3] probabilities, columns in LABELS order. */
+  async probabilities(texts: readonly string[]): Promise<Float32Array> {
+    if (texts.length === 0) return new Float32Array(0);
+    const batch = this.featurizer.batch(texts);
+    const dims = [batch.batch, batch.width];
+    const outputs = await this.session.run({
+      [MODEL_INPUT_IDS]: new this.ort.Tensor('int64', batch.ids, dims),
+      [MODEL_INPUT_COUNTS]: new this.ort.Tensor('float32', batch.counts, dims),
+    });
+    return outputs[MODEL_OUTPUT].data as Float32Array;
+  }
+
+  async predict(texts: readonly string[]): Promise<Prediction[]> {
+    const probabilities = await this.probabilities(texts);
+    return texts.map((_, row) => toPrediction(probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS)));
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Checks the metadata the contract requires; returns all of it. */
+export function readModelMetadata(bytes: Uint8Array): Record<string, string> {
+  let metadata: Record<string, string>;
+  try {
+    metadata = readOnnxMetadata(bytes);
+  } catch (error) {
+    throw new ModelContractError(`model file is not a valid ONNX model: ${(error as Error).message}`);
+  }
+  const version = metadata[METADATA_KEYS.modelVersion];
+  if (!version) throw new ModelContractError('model has no model_version in its metadata');
+  if (metadata[METADATA_KEYS.labels] !== JSON.stringify(LABELS)) {
+    throw new ModelContractError(`model labels ${metadata[METADATA_KEYS.labels]} differ from ${JSON.stringify(LABELS)}`);
+  }
+  try {
+    parseFeaturizerSpec(JSON.parse(metadata[METADATA_KEYS.featurizer] ?? 'null'));
+  } catch (error) {
+    throw new ModelContractError((error as Error).message);
+  }
+  return metadata;
+}
+
+export function toPrediction(probabilities: ArrayLike<number>): Prediction {
+  let best = 0;
+  for (let c = 1; c < NUM_LABELS; c++) if (probabilities[c] > probabilities[best]) best = c;
+  return {
+    label: LABELS[best],
+    confidence: probabilities[best],
+    scores: { negative: probabilities[0], neutral: probabilities[1], positive: probabilities[2] },
+  };
+}

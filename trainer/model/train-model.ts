@@ -1,0 +1,92 @@
+/**
+ * Training: featurize -> vocabulary -> TF-IDF rows -> logistic regression. Pure apart from the
+ * progress callback; the CLI (trainer/commands/train.ts) does the I/O.
+ */
+import { Featurizer, type FeaturizerSpec, type TextTokens } from '../../shared/featurizer/index';
+import { labelIndex, type Label } from '../../shared/labels';
+import { fitLogisticRegression } from '../solver/logistic-regression';
+import type { LinearTfidfModel } from './linear-model';
+import { fitVocabulary, vectorize } from './vectorizer';
+import type { TrainingConfig } from './training-config';
+
+export interface TrainingExample {
+  text: string;
+  label: Label;
+}
+
+export interface TrainingStats {
+  examples: number;
+  vocabularySize: number;
+  nonZeros: number;
+  iterations: number;
+  evaluations: number;
+  loss: number;
+  converged: boolean;
+  stopReason: string;
+  vectorizeSeconds: number;
+  solveSeconds: number;
+}
+
+export type ProgressReporter = (message: string) => void;
+
+export function featurizeAll(texts: readonly string[], spec: FeaturizerSpec): TextTokens[] {
+  const featurizer = new Featurizer(spec);
+  return texts.map((text) => featurizer.tokens(text));
+}
+
+export function trainModel(
+  examples: readonly TrainingExample[],
+  config: TrainingConfig,
+  report: ProgressReporter = () => {},
+): { model: LinearTfidfModel; stats: TrainingStats } {
+  if (examples.length === 0) throw new Error('no training examples');
+  const vectorizeStart = performance.now();
+  report(`vectorising ${examples.length} texts (${JSON.stringify(config.featurizer.options)})`);
+  const documents = featurizeAll(
+    examples.map((example) => example.text),
+    config.featurizer,
+  );
+  const vocabulary = fitVocabulary(documents, config.vectorizer);
+  const matrix = vectorize(documents, vocabulary, config.vectorizer.sublinearTf);
+  const vectorizeSeconds = (performance.now() - vectorizeStart) / 1000;
+  report(`vocabulary ${vocabulary.ids.length} features, ${matrix.values.length} non-zeros, ${vectorizeSeconds.toFixed(1)} s`);
+
+  const solveStart = performance.now();
+  const labels = Int32Array.from(examples, (example) => labelIndex(example.label));
+  const fit = fitLogisticRegression(matrix, labels, {
+    C: config.classifier.C,
+    classWeight: config.classifier.classWeight,
+    maxIterations: config.classifier.maxIterations,
+    gradientTolerance: config.classifier.tolerance,
+    onIteration: ({ iteration, value, gradientNorm }) => {
+      if (iteration % 10 === 0 || iteration === 1) {
+        report(`iteration ${iteration}: loss ${value.toFixed(6)}, max |gradient| ${gradientNorm.toExponential(2)}`);
+      }
+    },
+  });
+  const solveSeconds = (performance.now() - solveStart) / 1000;
+  report(`solver stopped after ${fit.iterations} iterations (${fit.reason}), loss ${fit.loss.toFixed(6)}, ${solveSeconds.toFixed(1)} s`);
+
+  return {
+    model: {
+      featurizer: config.featurizer,
+      vocabulary: vocabulary.ids,
+      idf: vocabulary.idf,
+      sublinearTf: config.vectorizer.sublinearTf,
+      weights: fit.weights,
+      bias: fit.bias,
+    },
+    stats: {
+      examples: examples.length,
+      vocabularySize: vocabulary.ids.length,
+      nonZeros: matrix.values.length,
+      iterations: fit.iterations,
+      evaluations: fit.evaluations,
+      loss: fit.loss,
+      converged: fit.converged,
+      stopReason: fit.reason,
+      vectorizeSeconds,
+      solveSeconds,
+    },
+  };
+}

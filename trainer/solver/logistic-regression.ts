@@ -1,0 +1,135 @@
+/**
+ * Multinomial logistic regression with L2 regularisation on sparse rows, solved with L-BFGS.
+ * Same objective as scikit-learn's LogisticRegression(solver="lbfgs"):
+ *   C * sum_i w_i * crossEntropy_i + ||W||^2 / 2      (the bias is not regularised)
+ * minimised here after dividing by C * sum_i w_i, which leaves the minimiser unchanged and keeps
+ * the values near 1 so tolerances mean the same for any data size.
+ */
+import { NUM_LABELS } from '../../shared/labels';
+import type { CsrMatrix } from '../model/sparse-matrix';
+import { minimizeLbfgs, type LbfgsProgress } from './lbfgs';
+
+export interface LogisticRegressionOptions {
+  /** Inverse regularisation strength, as in scikit-learn. */
+  C: number;
+  /** "balanced": weight each class by n / (classes * count), as in scikit-learn. */
+  classWeight: 'balanced' | 'none';
+  maxIterations: number;
+  gradientTolerance: number;
+  onIteration?: (progress: LbfgsProgress) => void;
+}
+
+export interface LogisticRegressionFit {
+  /** Row-major [features, NUM_LABELS]. */
+  weights: Float64Array;
+  bias: Float64Array;
+  iterations: number;
+  evaluations: number;
+  loss: number;
+  converged: boolean;
+  reason: string;
+}
+
+export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressionOptions['classWeight']): Float64Array {
+  if (classWeight === 'none') return new Float64Array(labels.length).fill(1);
+  const counts = new Float64Array(NUM_LABELS);
+  for (const label of labels) counts[label]++;
+  const presentClasses = counts.filter((count) => count > 0).length;
+  return Float64Array.from(labels, (label) => labels.length / (presentClasses * counts[label]));
+}
+
+/**
+ * The objective and its gradient at theta = [W row-major (features x 3), b (3)].
+ * One pass per row computes the logits, the loss and the gradient while the row is in cache.
+ */
+export function logisticLoss(
+  matrix: CsrMatrix,
+  labels: Int32Array,
+  weights: Float64Array,
+  C: number,
+): (theta: Float64Array, gradient: Float64Array) => number {
+  let totalWeight = 0;
+  for (const weight of weights) totalWeight += weight;
+  const l2 = 1 / (C * totalWeight);
+  const biasOffset = matrix.columns * NUM_LABELS;
+  const { rowStart, columnIndex, values } = matrix;
+
+  return (theta, gradient) => {
+    gradient.fill(0);
+    const b0 = theta[biasOffset];
+    const b1 = theta[biasOffset + 1];
+    const b2 = theta[biasOffset + 2];
+    let loss = 0;
+    let gb0 = 0;
+    let gb1 = 0;
+    let gb2 = 0;
+    for (let r = 0; r < matrix.rows; r++) {
+      const start = rowStart[r];
+      const end = rowStart[r + 1];
+      let z0 = b0;
+      let z1 = b1;
+      let z2 = b2;
+      for (let k = start; k < end; k++) {
+        const j = columnIndex[k] * 3;
+        const v = values[k];
+        z0 += v * theta[j];
+        z1 += v * theta[j + 1];
+        z2 += v * theta[j + 2];
+      }
+      const max = Math.max(z0, z1, z2);
+      const e0 = Math.exp(z0 - max);
+      const e1 = Math.exp(z1 - max);
+      const e2 = Math.exp(z2 - max);
+      const sum = e0 + e1 + e2;
+      const logSum = max + Math.log(sum);
+      const label = labels[r];
+      const w = weights[r] / totalWeight;
+      loss += w * (logSum - (label === 0 ? z0 : label === 1 ? z1 : z2));
+      const g0 = w * (e0 / sum - (label === 0 ? 1 : 0));
+      const g1 = w * (e1 / sum - (label === 1 ? 1 : 0));
+      const g2 = w * (e2 / sum - (label === 2 ? 1 : 0));
+      gb0 += g0;
+      gb1 += g1;
+      gb2 += g2;
+      for (let k = start; k < end; k++) {
+        const j = columnIndex[k] * 3;
+        const v = values[k];
+        gradient[j] += v * g0;
+        gradient[j + 1] += v * g1;
+        gradient[j + 2] += v * g2;
+      }
+    }
+    let squares = 0;
+    for (let j = 0; j < biasOffset; j++) {
+      squares += theta[j] * theta[j];
+      gradient[j] += l2 * theta[j];
+    }
+    gradient[biasOffset] = gb0;
+    gradient[biasOffset + 1] = gb1;
+    gradient[biasOffset + 2] = gb2;
+    return loss + 0.5 * l2 * squares;
+  };
+}
+
+export function fitLogisticRegression(
+  matrix: CsrMatrix,
+  labels: Int32Array,
+  options: LogisticRegressionOptions,
+): LogisticRegressionFit {
+  const objective = logisticLoss(matrix, labels, sampleWeights(labels, options.classWeight), options.C);
+  const result = minimizeLbfgs(objective, new Float64Array(matrix.columns * NUM_LABELS + NUM_LABELS), {
+    maxIterations: options.maxIterations,
+    gradientTolerance: options.gradientTolerance,
+    onIteration: options.onIteration,
+  });
+  const biasOffset = matrix.columns * NUM_LABELS;
+  return {
+    weights: result.x.slice(0, biasOffset),
+    bias: result.x.slice(biasOffset),
+    iterations: result.iteration,
+    evaluations: result.evaluations,
+    loss: result.value,
+    converged: result.converged,
+    reason: result.reason,
+  };
+}
