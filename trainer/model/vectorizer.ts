@@ -55,22 +55,23 @@ export function vectorize(documents: readonly TextTokens[], vocabulary: Vocabula
   let nonZeros = 0;
   for (const doc of documents) for (const id of doc.ids) if (columnOf.has(id)) nonZeros++;
   const columnIndex = new Int32Array(nonZeros);
-  const values = new Float64Array(nonZeros);
+  const values = new Float32Array(nonZeros);
   let k = 0;
   documents.forEach((doc, row) => {
     const start = k;
     const squares = [0, 0]; // word block, char block
+    const raw: number[] = [];
     for (let i = 0; i < doc.ids.length; i++) {
       const column = columnOf.get(doc.ids[i]);
       if (column === undefined) continue;
       const tf = sublinearTf ? 1 + Math.log(doc.counts[i]) : doc.counts[i];
       const value = tf * vocabulary.idf[column];
-      columnIndex[k] = column;
-      values[k++] = value;
+      columnIndex[k++] = column;
+      raw.push(value);
       squares[isCharTokenId(doc.ids[i]) ? 1 : 0] += value * value;
     }
     const norms = squares.map((sum) => (sum > 0 ? Math.sqrt(sum) : 1));
-    for (let j = start; j < k; j++) values[j] /= norms[isCharTokenId(vocabulary.ids[columnIndex[j]]) ? 1 : 0];
+    for (let j = start; j < k; j++) values[j] = raw[j - start] / norms[isCharTokenId(vocabulary.ids[columnIndex[j]]) ? 1 : 0];
     rowStart[row + 1] = k;
   });
   return { rows: documents.length, columns: vocabulary.ids.length, rowStart, columnIndex, values };

@@ -19,7 +19,7 @@ function randomProblem(rows: number, columns: number, seed = 7): { matrix: CsrMa
     rowStart[r + 1] = columnIndex.length;
   }
   const labels = Int32Array.from({ length: rows }, () => Math.floor(random() * 3));
-  return { matrix: { rows, columns, rowStart, columnIndex: Int32Array.from(columnIndex), values: Float64Array.from(values) }, labels };
+  return { matrix: { rows, columns, rowStart, columnIndex: Int32Array.from(columnIndex), values: Float32Array.from(values) }, labels };
 }
 
 describe('logisticLoss', () => {
@@ -57,6 +57,14 @@ describe('fitLogisticRegression', () => {
     const gradient = new Float64Array(30 * 3 + 3);
     objective(Float64Array.from([...fit.weights, ...fit.bias]), gradient);
     expect(Math.max(...gradient.map(Math.abs))).toBeLessThan(1e-6);
+  });
+
+  it('gives the same model on one thread and on three', () => {
+    const { matrix, labels } = randomProblem(300, 25);
+    const options = { C: 0.5, classWeight: 'balanced' as const, maxIterations: 200, gradientTolerance: 1e-8 };
+    const single = fitLogisticRegression(matrix, labels, { ...options, threads: 1 });
+    const parallel = fitLogisticRegression(matrix, labels, { ...options, threads: 3 });
+    parallel.weights.forEach((w, i) => expect(Math.abs(w - single.weights[i])).toBeLessThan(1e-6));
   });
 
   it('is deterministic', () => {

@@ -8,6 +8,7 @@
 import { NUM_LABELS } from '../../shared/labels';
 import type { CsrMatrix } from '../model/sparse-matrix';
 import { minimizeLbfgs, type LbfgsProgress } from './lbfgs';
+import { ParallelLoss } from './parallel-loss';
 
 export interface LogisticRegressionOptions {
   /** Inverse regularisation strength, as in scikit-learn. */
@@ -16,6 +17,8 @@ export interface LogisticRegressionOptions {
   classWeight: 'balanced' | 'none';
   maxIterations: number;
   gradientTolerance: number;
+  /** Threads computing the loss; 1 keeps everything on the calling thread. */
+  threads?: number;
   onIteration?: (progress: LbfgsProgress) => void;
 }
 
@@ -39,75 +42,99 @@ export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressio
 }
 
 /**
- * The objective and its gradient at theta = [W row-major (features x 3), b (3)].
- * One pass per row computes the logits, the loss and the gradient while the row is in cache.
+ * Adds rows [rowFrom, rowTo)'s share of the data term to `gradient` (W part and bias at biasOffset)
+ * and returns their loss. One pass per row computes logits, loss and gradient while the row is in
+ * cache. Self-contained on purpose: worker threads run this same function from its source text.
  */
+export function accumulateRows(
+  rowStart: Int32Array,
+  columnIndex: Int32Array,
+  values: Float32Array | Float64Array,
+  labels: Int32Array,
+  rowWeights: Float64Array,
+  theta: Float64Array,
+  gradient: Float64Array,
+  rowFrom: number,
+  rowTo: number,
+  biasOffset: number,
+): number {
+  const b0 = theta[biasOffset];
+  const b1 = theta[biasOffset + 1];
+  const b2 = theta[biasOffset + 2];
+  let loss = 0;
+  let gb0 = 0;
+  let gb1 = 0;
+  let gb2 = 0;
+  for (let r = rowFrom; r < rowTo; r++) {
+    const start = rowStart[r];
+    const end = rowStart[r + 1];
+    let z0 = b0;
+    let z1 = b1;
+    let z2 = b2;
+    for (let k = start; k < end; k++) {
+      const j = columnIndex[k] * 3;
+      const v = values[k];
+      z0 += v * theta[j];
+      z1 += v * theta[j + 1];
+      z2 += v * theta[j + 2];
+    }
+    const max = Math.max(z0, z1, z2);
+    const e0 = Math.exp(z0 - max);
+    const e1 = Math.exp(z1 - max);
+    const e2 = Math.exp(z2 - max);
+    const sum = e0 + e1 + e2;
+    const label = labels[r];
+    const w = rowWeights[r];
+    loss += w * (max + Math.log(sum) - (label === 0 ? z0 : label === 1 ? z1 : z2));
+    const g0 = w * (e0 / sum - (label === 0 ? 1 : 0));
+    const g1 = w * (e1 / sum - (label === 1 ? 1 : 0));
+    const g2 = w * (e2 / sum - (label === 2 ? 1 : 0));
+    gb0 += g0;
+    gb1 += g1;
+    gb2 += g2;
+    for (let k = start; k < end; k++) {
+      const j = columnIndex[k] * 3;
+      const v = values[k];
+      gradient[j] += v * g0;
+      gradient[j + 1] += v * g1;
+      gradient[j + 2] += v * g2;
+    }
+  }
+  gradient[biasOffset] += gb0;
+  gradient[biasOffset + 1] += gb1;
+  gradient[biasOffset + 2] += gb2;
+  return loss;
+}
+
+/** Row weights scaled so they sum to 1, and the matching L2 strength 1 / (C * sum of weights). */
+function scaledWeights(weights: Float64Array, C: number): { rowWeights: Float64Array; l2: number } {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return { rowWeights: weights.map((w) => w / total), l2: 1 / (C * total) };
+}
+
+function addRegularisation(theta: Float64Array, gradient: Float64Array, l2: number, biasOffset: number): number {
+  let squares = 0;
+  for (let j = 0; j < biasOffset; j++) {
+    squares += theta[j] * theta[j];
+    gradient[j] += l2 * theta[j];
+  }
+  return 0.5 * l2 * squares;
+}
+
+/** The objective and its gradient at theta = [W row-major (features x 3), b (3)], on this thread. */
 export function logisticLoss(
   matrix: CsrMatrix,
   labels: Int32Array,
   weights: Float64Array,
   C: number,
 ): (theta: Float64Array, gradient: Float64Array) => number {
-  let totalWeight = 0;
-  for (const weight of weights) totalWeight += weight;
-  const l2 = 1 / (C * totalWeight);
+  const { rowWeights, l2 } = scaledWeights(weights, C);
   const biasOffset = matrix.columns * NUM_LABELS;
-  const { rowStart, columnIndex, values } = matrix;
-
   return (theta, gradient) => {
     gradient.fill(0);
-    const b0 = theta[biasOffset];
-    const b1 = theta[biasOffset + 1];
-    const b2 = theta[biasOffset + 2];
-    let loss = 0;
-    let gb0 = 0;
-    let gb1 = 0;
-    let gb2 = 0;
-    for (let r = 0; r < matrix.rows; r++) {
-      const start = rowStart[r];
-      const end = rowStart[r + 1];
-      let z0 = b0;
-      let z1 = b1;
-      let z2 = b2;
-      for (let k = start; k < end; k++) {
-        const j = columnIndex[k] * 3;
-        const v = values[k];
-        z0 += v * theta[j];
-        z1 += v * theta[j + 1];
-        z2 += v * theta[j + 2];
-      }
-      const max = Math.max(z0, z1, z2);
-      const e0 = Math.exp(z0 - max);
-      const e1 = Math.exp(z1 - max);
-      const e2 = Math.exp(z2 - max);
-      const sum = e0 + e1 + e2;
-      const logSum = max + Math.log(sum);
-      const label = labels[r];
-      const w = weights[r] / totalWeight;
-      loss += w * (logSum - (label === 0 ? z0 : label === 1 ? z1 : z2));
-      const g0 = w * (e0 / sum - (label === 0 ? 1 : 0));
-      const g1 = w * (e1 / sum - (label === 1 ? 1 : 0));
-      const g2 = w * (e2 / sum - (label === 2 ? 1 : 0));
-      gb0 += g0;
-      gb1 += g1;
-      gb2 += g2;
-      for (let k = start; k < end; k++) {
-        const j = columnIndex[k] * 3;
-        const v = values[k];
-        gradient[j] += v * g0;
-        gradient[j + 1] += v * g1;
-        gradient[j + 2] += v * g2;
-      }
-    }
-    let squares = 0;
-    for (let j = 0; j < biasOffset; j++) {
-      squares += theta[j] * theta[j];
-      gradient[j] += l2 * theta[j];
-    }
-    gradient[biasOffset] = gb0;
-    gradient[biasOffset + 1] = gb1;
-    gradient[biasOffset + 2] = gb2;
-    return loss + 0.5 * l2 * squares;
+    const { rowStart, columnIndex, values } = matrix;
+    const loss = accumulateRows(rowStart, columnIndex, values, labels, rowWeights, theta, gradient, 0, matrix.rows, biasOffset);
+    return loss + addRegularisation(theta, gradient, l2, biasOffset);
   };
 }
 
@@ -116,20 +143,25 @@ export function fitLogisticRegression(
   labels: Int32Array,
   options: LogisticRegressionOptions,
 ): LogisticRegressionFit {
-  const objective = logisticLoss(matrix, labels, sampleWeights(labels, options.classWeight), options.C);
-  const result = minimizeLbfgs(objective, new Float64Array(matrix.columns * NUM_LABELS + NUM_LABELS), {
-    maxIterations: options.maxIterations,
-    gradientTolerance: options.gradientTolerance,
-    onIteration: options.onIteration,
-  });
+  const { rowWeights, l2 } = scaledWeights(sampleWeights(labels, options.classWeight), options.C);
   const biasOffset = matrix.columns * NUM_LABELS;
-  return {
-    weights: result.x.slice(0, biasOffset),
-    bias: result.x.slice(biasOffset),
-    iterations: result.iteration,
-    evaluations: result.evaluations,
-    loss: result.value,
-    converged: result.converged,
-    reason: result.reason,
-  };
+  const parallel = new ParallelLoss(matrix, labels, rowWeights, options.threads ?? 2);
+  try {
+    const result = minimizeLbfgs(
+      (theta, gradient) => parallel.evaluate(theta, gradient) + addRegularisation(theta, gradient, l2, biasOffset),
+      new Float64Array(biasOffset + NUM_LABELS),
+      { maxIterations: options.maxIterations, gradientTolerance: options.gradientTolerance, onIteration: options.onIteration },
+    );
+    return {
+      weights: result.x.slice(0, biasOffset),
+      bias: result.x.slice(biasOffset),
+      iterations: result.iteration,
+      evaluations: result.evaluations,
+      loss: result.value,
+      converged: result.converged,
+      reason: result.reason,
+    };
+  } finally {
+    parallel.close();
+  }
 }

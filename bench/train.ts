@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:train`: wall time and peak memory of training the default model on the full
+ * TweetEval train split, and the same for scikit-learn run side by side when python3 has it
+ * (Debian: apt-get install python3-sklearn). Writes bench/results/train.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { cleanRows } from '../trainer/data/clean';
+import { readLabelledCsv } from '../trainer/data/csv';
+import { exportOnnxModel } from '../trainer/export/onnx-model';
+import { featurizeAll } from '../trainer/model/train-model';
+import { trainModel } from '../trainer/model/train-model';
+import { parseTrainingConfig } from '../trainer/model/training-config';
+import { columnIndex, predictTokens } from '../trainer/model/linear-model';
+import { computeMetrics } from '../trainer/evaluate/metrics';
+import { labelIndex } from '../shared/labels';
+
+const TRAIN = 'datasets/tweeteval/train.csv';
+const VALIDATION = 'datasets/tweeteval/val.csv';
+const CONFIG = 'trainer/configs/default.json';
+const OUT = 'bench/results/train.json';
+
+async function benchOurs() {
+  const start = performance.now();
+  const config = parseTrainingConfig(JSON.parse(await readFile(CONFIG, 'utf8')));
+  const { rows } = cleanRows(await readLabelledCsv(TRAIN));
+  const { model, stats } = trainModel(rows, config, (message) => console.error(`  ${message}`));
+  const onnx = exportOnnxModel(model, { modelVersion: 'v1', createdAt: new Date().toISOString() });
+  const totalSeconds = (performance.now() - start) / 1000;
+
+  const validation = await readLabelledCsv(VALIDATION);
+  const columns = columnIndex(model);
+  const probabilities = new Float32Array(validation.length * 3);
+  featurizeAll(validation.map((row) => row.text), model.featurizer).forEach(({ ids, counts }, row) =>
+    probabilities.set(predictTokens(model, columns, ids, counts), row * 3),
+  );
+  const metrics = computeMetrics(validation.map((row) => labelIndex(row.label)), probabilities);
+  return {
+    implementation: 'edge-sentiment (TypeScript)',
+    total_seconds: totalSeconds,
+    vectorize_seconds: stats.vectorizeSeconds,
+    solve_seconds: stats.solveSeconds,
+    iterations: stats.iterations,
+    peak_rss_mib: process.resourceUsage().maxRSS / 1024,
+    features: stats.vocabularySize,
+    onnx_mib: onnx.length / 2 ** 20,
+    validation: { macro_recall: metrics.macro_recall, macro_f1: metrics.macro_f1, accuracy: metrics.accuracy },
+  };
+}
+
+function benchScikitLearn(): Record<string, unknown> | null {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import sklearn'], { stdio: 'ignore' });
+  } catch {
+    console.error('scikit-learn not found for /usr/bin/python3 (apt-get install python3-sklearn): baseline skipped');
+    return null;
+  }
+  console.error('training the scikit-learn baseline on the same split…');
+  const output = execFileSync('/usr/bin/python3', ['bench/baseline/sklearn_train.py', TRAIN, VALIDATION], { encoding: 'utf8' });
+  return JSON.parse(output);
+}
+
+console.error(`training the default model (${CONFIG}) on ${TRAIN}…`);
+const ours = await benchOurs();
+const baseline = benchScikitLearn();
+const result = {
+  machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version },
+  ours,
+  baseline,
+  ratio_time_vs_baseline: baseline ? ours.total_seconds / (baseline.total_seconds as number) : null,
+};
+await mkdir('bench/results', { recursive: true });
+await writeFile(OUT, JSON.stringify(result, null, 2) + '\n');
+console.log(JSON.stringify(result, null, 2));
