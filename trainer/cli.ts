@@ -25,11 +25,17 @@ async function main(argv: string[]): Promise<void> {
   try {
     await command(rest);
   } catch (error) {
-    // Expected failures (bad flags, bad CSV, bad model file) read best as one line.
-    const expected = error instanceof UsageError || ['CsvError', 'ModelContractError', 'ZodError'].includes((error as Error).name);
-    console.error(expected ? `error: ${(error as Error).message}` : error);
+    console.error(describeFailure(error));
     process.exitCode = error instanceof UsageError ? 2 : 1;
   }
+}
+
+/** Expected failures (bad flags, missing file, bad CSV, bad model) read best as one line, without a stack. */
+function describeFailure(error: unknown): unknown {
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT') return `error: file not found: ${path}`;
+  const expected = error instanceof UsageError || ['CsvError', 'ModelContractError', 'ZodError'].includes((error as Error).name);
+  return expected ? `error: ${(error as Error).message}` : error;
 }
 
 await main(process.argv.slice(2));
