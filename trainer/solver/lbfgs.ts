@@ -38,8 +38,8 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
   const functionTolerance = options.functionTolerance ?? 1e-10;
   const n = x0.length;
 
-  let x = Float64Array.from(x0);
-  let gradient = new Float64Array(n);
+  let x: Float64Array = Float64Array.from(x0);
+  let gradient: Float64Array = new Float64Array(n);
   let evaluations = 1;
   let value = objective(x, gradient);
   const sHistory: Float64Array[] = [];
