@@ -20,7 +20,7 @@ const ngramRange = z
 export const featurizerOptionsSchema = z.object({
   /** Word n-gram range, e.g. [1, 2]; null for none. */
   word_ngrams: ngramRange.nullable(),
-  /** Character n-gram range over the normalised text, e.g. [2, 5]; null for none. */
+  /** Character n-gram range over the normalised text, e.g. [2, 6]; null for none. */
   char_ngrams: ngramRange.nullable(),
   /** "char": n-grams across the whole normalised text; "char_wb": within each space-padded word. */
   char_mode: z.enum(['char', 'char_wb']),
@@ -39,7 +39,7 @@ export type FeaturizerSpec = z.infer<typeof featurizerSpecSchema>;
 
 export const DEFAULT_FEATURIZER_OPTIONS: FeaturizerOptions = {
   word_ngrams: [1, 2],
-  char_ngrams: [2, 5],
+  char_ngrams: [2, 6],
   char_mode: 'char_wb',
   negation: true,
 };

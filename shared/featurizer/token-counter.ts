@@ -41,6 +41,17 @@ export class TokenCounter {
     this.insert(slot, id, amount);
   }
 
+  /** The entry index of id (its position in first-occurrence order), or -1. */
+  find(id: number): number {
+    let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    while (this.stamps[slot] === this.generation) {
+      const entry = this.slots[slot];
+      if (this.ids[entry] === id) return entry;
+      slot = (slot + 1) & this.mask;
+    }
+    return -1;
+  }
+
   private insert(slot: number, id: number, count: number): void {
     if (this.size === this.ids.length) this.growEntries();
     this.stamps[slot] = this.generation;

@@ -33,9 +33,9 @@ describe('exportOnnxModel', () => {
     const session = await loadModelBytes(onnx);
     const probabilities = await predictAll(session, texts, 256);
     expect(maxAbsDifference(model, texts, probabilities)).toBeLessThanOrEqual(PARITY_TOLERANCE);
-    // Batching must not change any row: one text at a time gives the same numbers.
+    // Batching must not change a row beyond float32 rounding (padding changes the summation order).
     const single = await session.probabilities([texts[5]]);
-    expect(Array.from(single)).toEqual(Array.from(probabilities.subarray(15, 18)));
+    single.forEach((p, c) => expect(Math.abs(p - probabilities[15 + c])).toBeLessThan(1e-6));
   });
 
   it('carries version, featurizer and label order in metadata_props', () => {

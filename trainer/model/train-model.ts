@@ -65,7 +65,7 @@ export function trainModel(
     },
   });
   const solveSeconds = (performance.now() - solveStart) / 1000;
-  report(`solver stopped after ${fit.iterations} iterations (${fit.reason}), loss ${fit.loss.toFixed(6)}, ${solveSeconds.toFixed(1)} s`);
+  report(`solver stopped after ${fit.iterations} iterations, ${fit.evaluations} evaluations (${fit.reason}), loss ${fit.loss.toFixed(6)}, ${solveSeconds.toFixed(1)} s`);
 
   return {
     model: {

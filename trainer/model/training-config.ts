@@ -13,12 +13,12 @@ export const trainingConfigFileSchema = z.object({
     .default({ min_df: 2, max_features: 200_000, sublinear_tf: true }),
   classifier: z
     .object({
-      C: z.number().positive().default(0.5),
+      C: z.number().positive().default(1),
       class_weight: z.enum(['balanced', 'none']).default('balanced'),
       max_iterations: z.number().int().min(1).default(500),
-      tolerance: z.number().positive().default(1e-5),
+      tolerance: z.number().positive().default(1e-4),
     })
-    .default({ C: 0.5, class_weight: 'balanced', max_iterations: 500, tolerance: 1e-5 }),
+    .default({ C: 1, class_weight: 'balanced', max_iterations: 500, tolerance: 1e-4 }),
 });
 
 export type TrainingConfigFile = z.input<typeof trainingConfigFileSchema>;

@@ -34,26 +34,28 @@ export function fitVocabulary(documents: readonly TextTokens[], options: Vectori
   for (let entry = 0; entry < documentFrequency.size; entry++) {
     if (documentFrequency.counts[entry] >= options.minDf) blocks[isCharTokenId(documentFrequency.ids[entry]) ? 1 : 0].push(entry);
   }
-  const mostFrequent = (entries: number[]) =>
-    entries
-      .sort((a, b) => termFrequency.counts[b] - termFrequency.counts[a] || documentFrequency.ids[a] - documentFrequency.ids[b])
-      .slice(0, options.maxFeatures);
-  const kept = [...mostFrequent(blocks[0]), ...mostFrequent(blocks[1])].sort(
-    (a, b) => documentFrequency.ids[a] - documentFrequency.ids[b],
-  );
-  const n = documents.length;
-  return {
-    ids: Uint32Array.from(kept, (entry) => documentFrequency.ids[entry]),
-    idf: Float64Array.from(kept, (entry) => Math.log((1 + n) / (1 + documentFrequency.counts[entry])) + 1),
+  // Keep the maxFeatures most frequent in the corpus, ties to the smaller id. The key packs both
+  // (frequency, then inverted id) into one float64, so a native sort finds the cut-off fast.
+  const mostFrequent = (entries: number[]) => {
+    if (entries.length <= options.maxFeatures) return entries;
+    const keys = Float64Array.from(entries, (e) => termFrequency.counts[e] * 2 ** 32 + (0xffffffff - documentFrequency.ids[e]));
+    const cutOff = Float64Array.from(keys).sort()[keys.length - options.maxFeatures];
+    return entries.filter((_, i) => keys[i] >= cutOff);
   };
+  const kept = [...mostFrequent(blocks[0]), ...mostFrequent(blocks[1])];
+  const ids = Uint32Array.from(kept, (entry) => documentFrequency.ids[entry]).sort();
+  const n = documents.length;
+  const idf = Float64Array.from(ids, (id) => Math.log((1 + n) / (1 + documentFrequency.counts[documentFrequency.find(id)])) + 1);
+  return { ids, idf };
 }
 
 export function vectorize(documents: readonly TextTokens[], vocabulary: Vocabulary, sublinearTf: boolean): CsrMatrix {
-  const columnOf = new Map<number, number>();
-  vocabulary.ids.forEach((id, column) => columnOf.set(id, column));
+  // Entry order of the counter is insertion order, so an id's entry index is its column.
+  const columnOf = new TokenCounter(vocabulary.ids.length * 2);
+  vocabulary.ids.forEach((id) => columnOf.add(id));
   const rowStart = new Int32Array(documents.length + 1);
   let nonZeros = 0;
-  for (const doc of documents) for (const id of doc.ids) if (columnOf.has(id)) nonZeros++;
+  for (const doc of documents) for (const id of doc.ids) if (columnOf.find(id) >= 0) nonZeros++;
   const columnIndex = new Int32Array(nonZeros);
   const values = new Float32Array(nonZeros);
   let k = 0;
@@ -62,8 +64,8 @@ export function vectorize(documents: readonly TextTokens[], vocabulary: Vocabula
     const squares = [0, 0]; // word block, char block
     const raw: number[] = [];
     for (let i = 0; i < doc.ids.length; i++) {
-      const column = columnOf.get(doc.ids[i]);
-      if (column === undefined) continue;
+      const column = columnOf.find(doc.ids[i]);
+      if (column < 0) continue;
       const tf = sublinearTf ? 1 + Math.log(doc.counts[i]) : doc.counts[i];
       const value = tf * vocabulary.idf[column];
       columnIndex[k++] = column;
