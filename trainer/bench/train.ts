@@ -1,24 +1,24 @@
 /**
  * `npm run bench:train`: wall time and peak memory of training the default model on the full
  * TweetEval train split, and the same for scikit-learn run side by side when python3 has it
- * (Debian: apt-get install python3-sklearn). Writes bench/results/train.json.
+ * (Debian: apt-get install python3-sklearn). Writes trainer/bench/results/train.json.
  */
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { cleanRows } from '../trainer/data/clean';
-import { readLabelledCsv } from '../trainer/data/csv';
-import { exportOnnxModel } from '../trainer/export/onnx-model';
-import { featurizeAll } from '../trainer/model/train-model';
-import { trainModel } from '../trainer/model/train-model';
-import { parseTrainingConfig } from '../trainer/model/training-config';
-import { columnIndex, predictTokens } from '../trainer/model/linear-model';
-import { computeMetrics } from '../trainer/evaluate/metrics';
-import { labelIndex } from '../shared/labels';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { cleanRows } from '../data/clean';
+import { readLabelledCsv } from '../data/csv';
+import { exportOnnxModel } from '../export/onnx-model';
+import { featurizeAll, trainModel } from '../model/train-model';
+import { parseTrainingConfig } from '../model/training-config';
+import { columnIndex, predictTokens } from '../model/linear-model';
+import { computeMetrics } from '../evaluate/metrics';
+import { labelIndex } from '../../shared/labels';
 
 const TRAIN = 'datasets/tweeteval/train.csv';
 const VALIDATION = 'datasets/tweeteval/val.csv';
 const CONFIG = 'trainer/configs/default.json';
-const OUT = 'bench/results/train.json';
+const OUT = 'trainer/bench/results/train.json';
 
 async function benchOurs() {
   const start = performance.now();
@@ -56,7 +56,7 @@ function benchScikitLearn(): Record<string, unknown> | null {
     return null;
   }
   console.error('training the scikit-learn baseline on the same split…');
-  const output = execFileSync('/usr/bin/python3', ['bench/baseline/sklearn_train.py', TRAIN, VALIDATION], { encoding: 'utf8' });
+  const output = execFileSync('/usr/bin/python3', ['trainer/bench/sklearn_train.py', TRAIN, VALIDATION], { encoding: 'utf8' });
   return JSON.parse(output);
 }
 
@@ -64,11 +64,11 @@ console.error(`training the default model (${CONFIG}) on ${TRAIN}…`);
 const ours = await benchOurs();
 const baseline = benchScikitLearn();
 const result = {
-  machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version },
+  machine: { cpus: availableParallelism(), node: process.version },
   ours,
   baseline,
   ratio_time_vs_baseline: baseline ? ours.total_seconds / (baseline.total_seconds as number) : null,
 };
-await mkdir('bench/results', { recursive: true });
+await mkdir('trainer/bench/results', { recursive: true });
 await writeFile(OUT, JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result, null, 2));
