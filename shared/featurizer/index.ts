@@ -108,22 +108,47 @@ export class Featurizer {
 
   /** Featurizes many texts into the padded tensors the model takes. */
   batch(texts: readonly string[]): TokenBatch {
-    const rows = texts.map((text) => this.tokens(text));
-    const width = Math.max(1, ...rows.map((row) => row.ids.length));
+    // Pass 1: count every text into one flat scratch buffer, noting where each row starts.
+    const rowStart = new Int32Array(texts.length + 1);
+    let width = 1;
+    for (let r = 0; r < texts.length; r++) {
+      this.count(texts[r]);
+      const { size } = this.counter;
+      const start = rowStart[r];
+      this.ensureScratch(start + size);
+      this.scratchIds.set(this.counter.ids.subarray(0, size), start);
+      this.scratchCounts.set(this.counter.counts.subarray(0, size), start);
+      rowStart[r + 1] = start + size;
+      if (size > width) width = size;
+    }
+    // Pass 2: lay rows out padded to one width. int64s are written as two little-endian int32
+    // halves (the high half stays 0 for our unsigned 32-bit ids): far cheaper than BigInts.
     const ids = new BigInt64Array(texts.length * width);
-    const counts = new Float32Array(texts.length * width);
-    // Write int64s as two little-endian int32 halves: far cheaper than BigInt conversions.
     const halves = new Int32Array(ids.buffer);
-    halves.fill(PAD_TOKEN_ID); // -1 in both halves is int64 -1
-    rows.forEach((row, r) => {
-      for (let j = 0; j < row.ids.length; j++) {
-        const cell = r * width + j;
-        halves[2 * cell] = row.ids[j] | 0;
-        halves[2 * cell + 1] = 0;
-        counts[cell] = row.counts[j];
-      }
-    });
+    const counts = new Float32Array(texts.length * width);
+    for (let r = 0; r < texts.length; r++) {
+      const start = rowStart[r];
+      const length = rowStart[r + 1] - start;
+      const cell = r * width;
+      for (let j = 0; j < length; j++) halves[2 * (cell + j)] = this.scratchIds[start + j];
+      halves.fill(PAD_TOKEN_ID, 2 * (cell + length), 2 * (cell + width)); // -1 in both halves is int64 -1
+      counts.set(this.scratchCounts.subarray(start, start + length), cell);
+    }
     return { batch: texts.length, width, ids, counts };
+  }
+
+  private scratchIds = new Uint32Array(1 << 14);
+  private scratchCounts = new Float32Array(1 << 14);
+
+  private ensureScratch(size: number): void {
+    if (size <= this.scratchIds.length) return;
+    const capacity = 2 ** Math.ceil(Math.log2(size));
+    const ids = new Uint32Array(capacity);
+    ids.set(this.scratchIds);
+    const counts = new Float32Array(capacity);
+    counts.set(this.scratchCounts);
+    this.scratchIds = ids;
+    this.scratchCounts = counts;
   }
 
   private count(text: string): void {
