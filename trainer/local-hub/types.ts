@@ -1,0 +1,46 @@
+/**
+ * The data model of the local Hub: repos, commits and the flat file trees they snapshot.
+ * Kept apart so storage, routes and tests share one vocabulary.
+ */
+
+export type RepoType = 'model' | 'dataset';
+
+export interface RepoRef {
+  type: RepoType;
+  owner: string;
+  name: string;
+}
+
+/** One file in a commit's tree. `oid` is the git blob sha1 of what git would store (the pointer, for LFS). */
+export interface TreeFile {
+  oid: string;
+  size: number;
+  lfs?: { oid: string; size: number; pointerSize: number };
+}
+
+/** Flat map path → file. Directories are implied by the paths, as in the Hub's API. */
+export type Tree = Record<string, TreeFile>;
+
+export interface CommitRecord {
+  id: string;
+  parents: string[];
+  title: string;
+  message: string;
+  date: string;
+  author: string;
+  tree: Tree;
+}
+
+export interface RepoMeta {
+  type: RepoType;
+  id: string;
+  private: boolean;
+  createdAt: string;
+}
+
+export const repoId = (ref: RepoRef): string => `${ref.owner}/${ref.name}`;
+
+/** The URL prefix of a repo's git-side routes: models have none, datasets `datasets/`. */
+export const urlPrefix = (type: RepoType): string => (type === 'model' ? '' : 'datasets/');
+
+export const DEFAULT_BRANCH = 'main';
