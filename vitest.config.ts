@@ -1,0 +1,42 @@
+/**
+ * One `npx vitest run` runs two projects:
+ *  - node:    every *.test.ts except worker tests meant for workerd (shared/, trainer/, worker/ on Node)
+ *  - workers: worker/**\/*.workers.test.ts inside workerd via @cloudflare/vitest-plugin, with the
+ *             real wrangler.toml (module rules, compatibility date) and worker/index.ts as SELF.
+ * Pick one with `npx vitest run --project node` or `--project workers`.
+ */
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+const WORKERS_TESTS = 'worker/**/*.workers.test.ts';
+
+export default defineConfig({
+  test: {
+    // Root level, so it is resolved by plain Node (the workers project would resolve
+    // onnxruntime-web with workerd's export conditions): scores PARITY_TEXTS with ORT on Node and
+    // provides the numbers the workers tests must reproduce.
+    globalSetup: ['worker/test/node-reference.global-setup.ts'],
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'worker/**/*.test.ts'],
+          exclude: [WORKERS_TESTS, '**/node_modules/**'],
+        },
+      },
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        test: {
+          name: 'workers',
+          include: [WORKERS_TESTS],
+          // The plugin hands binary modules to workerd as JSON arrays of numbers: about 1 s per MB,
+          // so ORT's 14 MB wasm takes ~12 s and the 8.4 MB model ~8 s to import. Sharing one
+          // module registry between test files pays that once per run instead of once per file.
+          isolate: false,
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

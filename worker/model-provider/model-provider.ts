@@ -1,0 +1,82 @@
+/**
+ * Where routes get the model from. A provider loads lazily (the first request pays for wasm and
+ * session creation, not the isolate's startup) and shares one load between concurrent requests.
+ * Phase 2 adds a provider that polls the Hub for a newer manifest and swaps models; routes keep
+ * calling `current()`.
+ */
+import type { Manifest } from '../../shared/manifest';
+import type { OrtRuntime, SentimentModel } from '../../shared/sentiment-model';
+import { loadVerifiedModel, type ModelFiles } from './load-verified-model';
+
+export interface LoadedModel {
+  model: SentimentModel;
+  manifest: Manifest;
+  /** Where the files came from, e.g. "bundled" or a Hub revision. */
+  source: string;
+  loadedAt: Date;
+}
+
+export interface ModelStatus {
+  state: 'idle' | 'loading' | 'ready' | 'failed';
+  source: string;
+  version: string | null;
+  loadedAt: string | null;
+  error: string | null;
+}
+
+/** current() could not produce a model (bad files, contract mismatch, ORT failure): a 503, not a 500. */
+export class ModelUnavailableError extends Error {
+  override name = 'ModelUnavailableError';
+}
+
+export interface ModelProvider {
+  /** The model to serve now; loads it on first use. Rejects while no model can be loaded. */
+  current(): Promise<LoadedModel>;
+  /** What /health reports; never triggers a load. */
+  status(): ModelStatus;
+}
+
+export interface StaticModelProviderOptions {
+  ort: OrtRuntime;
+  source: string;
+  /** Reads the model's bytes and manifest, e.g. from the bundle or the file system. */
+  files: () => Promise<ModelFiles>;
+}
+
+/** Serves one fixed model (the one shipped in worker/model). A failed load is retried on the next call. */
+export function createStaticModelProvider({ ort, source, files }: StaticModelProviderOptions): ModelProvider {
+  let loading: Promise<LoadedModel> | undefined;
+  let loaded: LoadedModel | undefined;
+  let error: string | null = null;
+
+  return {
+    current() {
+      if (loaded) return Promise.resolve(loaded);
+      loading ??= (async () => {
+        const { model, manifest } = await loadVerifiedModel(ort, await files());
+        return { model, manifest, source, loadedAt: new Date() };
+      })().then(
+        (result) => {
+          loaded = result;
+          error = null;
+          return result;
+        },
+        (failure: unknown) => {
+          loading = undefined;
+          error = failure instanceof Error ? failure.message : String(failure);
+          throw new ModelUnavailableError(`model from ${source} failed to load: ${error}`, { cause: failure });
+        },
+      );
+      return loading;
+    },
+    status() {
+      return {
+        state: loaded ? 'ready' : loading ? 'loading' : error ? 'failed' : 'idle',
+        source,
+        version: loaded?.manifest.version ?? null,
+        loadedAt: loaded?.loadedAt.toISOString() ?? null,
+        error,
+      };
+    },
+  };
+}

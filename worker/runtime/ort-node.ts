@@ -1,0 +1,10 @@
+/**
+ * onnxruntime-web on Node. Node resolves the package's "node" export, which reads
+ * ort-wasm-simd-threaded.wasm from node_modules and compiles it: nothing to work around.
+ */
+import * as ort from 'onnxruntime-web';
+import type { OrtRuntime } from '../../shared/sentiment-model';
+
+ort.env.wasm.numThreads = 1; // the single-threaded kernels workerd runs, so numbers match exactly
+
+export const ortNode: OrtRuntime = ort;

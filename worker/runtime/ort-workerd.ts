@@ -1,0 +1,57 @@
+/**
+ * onnxruntime-web inside workerd.
+ *
+ * workerd refuses to compile wasm from bytes ("Wasm code generation disallowed by embedder"),
+ * yet ORT's Emscripten loader always calls WebAssembly.instantiate(bytes, imports). So:
+ *  - wrangler's CompiledWasm rule turns ORT's .wasm into a precompiled WebAssembly.Module at
+ *    build time (see wrangler.toml);
+ *  - env.wasm.wasmBinary gets an empty placeholder buffer: ORT then uses the Emscripten glue
+ *    embedded in the onnxruntime-web/wasm bundle (no dynamic import of a URL) and fetches nothing;
+ *  - while ORT initialises (inside the first session creation), WebAssembly.instantiate is
+ *    wrapped: the call carrying the placeholder instantiates the precompiled module instead.
+ * ORT offers no way to pass Emscripten's `instantiateWasm` hook, hence the wrapper.
+ */
+import * as ort from 'onnxruntime-web/wasm';
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import type { OrtRuntime } from '../../shared/sentiment-model';
+
+const placeholder = new ArrayBuffer(0);
+
+ort.env.wasm.numThreads = 1; // no Web Workers in workerd: never try to start pthreads
+ort.env.wasm.proxy = false;
+ort.env.wasm.wasmBinary = placeholder;
+
+/** Settles once ORT's wasm is instantiated, by the first session creation. */
+let wasmReady: Promise<unknown> | undefined;
+
+export const ortWorkerd: OrtRuntime = {
+  Tensor: ort.Tensor,
+  InferenceSession: {
+    async create(model, options) {
+      if (!wasmReady) {
+        const first = withPrecompiledWasm(() => ort.InferenceSession.create(model, options));
+        wasmReady = first.catch(() => undefined);
+        return first;
+      }
+      await wasmReady; // ORT rejects a second initialisation while the first is running
+      return ort.InferenceSession.create(model, options);
+    },
+  },
+};
+
+async function withPrecompiledWasm<T>(run: () => Promise<T>): Promise<T> {
+  const original = WebAssembly.instantiate;
+  const instantiate = (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> => {
+    // Emscripten passes wasmBinary on as new Uint8Array(wasmBinary): a view of our placeholder.
+    if (ArrayBuffer.isView(source) && source.buffer === placeholder) {
+      return original(ortWasm, imports).then((instance) => ({ instance, module: ortWasm }));
+    }
+    return (original as (source: unknown, imports?: WebAssembly.Imports) => Promise<unknown>)(source, imports);
+  };
+  WebAssembly.instantiate = instantiate as typeof WebAssembly.instantiate;
+  try {
+    return await run();
+  } finally {
+    WebAssembly.instantiate = original;
+  }
+}

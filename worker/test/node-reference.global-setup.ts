@@ -1,0 +1,26 @@
+/**
+ * Vitest global setup for the workers project. It runs on Node, so it scores PARITY_TEXTS with the
+ * shipped model on onnxruntime-web's Node build and hands the numbers to the tests inside workerd.
+ */
+import { readFileSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { SentimentModel } from '../../shared/sentiment-model';
+import { ortNode } from '../runtime/ort-node';
+import { PARITY_TEXTS } from './fixtures/texts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Row-major [PARITY_TEXTS.length, 3] probabilities of worker/model/model.onnx on Node. */
+    nodeProbabilities: number[];
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const bytes = new Uint8Array(readFileSync(new URL('../model/model.onnx', import.meta.url)));
+  const model = await SentimentModel.load(ortNode, bytes);
+  // One text per run, exactly as POST /v1/sentiment does (batch padding may change the last bit).
+  const rows: number[] = [];
+  for (const text of PARITY_TEXTS) rows.push(...(await model.probabilities([text])));
+  await model.release();
+  project.provide('nodeProbabilities', rows);
+}
