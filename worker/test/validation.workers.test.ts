@@ -1,0 +1,32 @@
+/**
+ * The whole TweetEval validation split inside workerd: the featurizer emits exactly the tokens it
+ * emits on Node (the committed digest), and the shipped graph gives Node's probabilities.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { featurizerDigest } from '../../shared/featurizer/digest';
+import golden from '../../shared/featurizer/validation-digest.json';
+import { SentimentModel } from '../../shared/sentiment-model';
+import manifest from '../model/manifest.json';
+import modelBytes from '../model/model.onnx';
+import { ortWorkerd } from '../runtime/ort-workerd';
+import { VALIDATION_BATCH } from './fixtures/validation-batch';
+
+const texts = inject('validationTexts');
+
+describe('the validation split inside workerd', () => {
+  it('featurizes to the same tokens as on Node', () => {
+    expect(texts).toHaveLength(2000);
+    expect(featurizerDigest(texts, manifest.featurizer as Parameters<typeof featurizerDigest>[1])).toEqual(golden);
+  });
+
+  it('scores every text as onnxruntime on Node does, to 1e-6', async () => {
+    const expected = inject('validationProbabilities');
+    const model = await SentimentModel.load(ortWorkerd, new Uint8Array(modelBytes));
+    let maxDifference = 0;
+    for (let start = 0; start < texts.length; start += VALIDATION_BATCH) {
+      const probabilities = await model.probabilities(texts.slice(start, start + VALIDATION_BATCH));
+      probabilities.forEach((p, i) => (maxDifference = Math.max(maxDifference, Math.abs(p - expected[start * 3 + i]))));
+    }
+    expect(maxDifference).toBeLessThanOrEqual(1e-6);
+  });
+});
