@@ -1,18 +1,21 @@
 /** The trainer's command line: `tsx trainer/cli.ts <command> [flags]`, one module per command. */
 import { evaluateCommand, usage as evaluateUsage } from './commands/evaluate';
+import { publishCommand, usage as publishUsage } from './commands/publish';
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { UsageError } from './commands/usage-error';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   evaluate: evaluateCommand,
+  publish: publishCommand,
 };
 
 const help = `usage: trainer <command> [flags]
 
 commands:
   ${trainUsage}
-  ${evaluateUsage}`;
+  ${evaluateUsage}
+  ${publishUsage}`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

@@ -1,0 +1,80 @@
+/**
+ * `publish`: pushes a trained model to the Hub model repo as the next version, in one commit:
+ * model.onnx (re-stamped with that version), manifest.json, the model card and metrics/history.jsonl.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { manifestSchema, nextModelVersion, type Manifest } from '../../shared/manifest';
+import { setModelVersion } from '../export/set-model-version';
+import { hubSettings } from '../hub/hub-settings';
+import { renderModelCard } from '../hub/model-card';
+import { MODEL_FILES, publishFiles, readPublishedState } from '../hub/model-repo';
+import { UsageError } from './usage-error';
+
+export const usage = `publish --model-dir <dir with model.onnx and manifest.json> [--repo owner/name]
+      [--hub-url <url>] [--dry-run]      (defaults: HF_MODEL_REPO, HF_ENDPOINT; token from HF_TOKEN)`;
+
+const log = (message: string) => console.error(`[publish] ${message}`);
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export async function publishCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'model-dir': { type: 'string' },
+      repo: { type: 'string', default: process.env.HF_MODEL_REPO },
+      'hub-url': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  const dir = values['model-dir'];
+  if (!dir || !values.repo) throw new UsageError(`missing --model-dir or --repo (or HF_MODEL_REPO)\nusage: ${usage}`);
+  const hub = hubSettings(process.env, values['hub-url']);
+
+  const bytes = new Uint8Array(await readFile(join(dir, MODEL_FILES.model)));
+  const local = manifestSchema.parse(JSON.parse(await readFile(join(dir, MODEL_FILES.manifest), 'utf8')));
+  if (sha256(bytes) !== local.sha256) throw new Error(`${dir}/model.onnx does not match its manifest's sha256: re-export the model`);
+
+  log(`reading ${values.repo} on ${hub.hubUrl}`);
+  const published = await readPublishedState(values.repo, hub);
+  const version = nextModelVersion(published.manifest?.version ?? null);
+  const model = setModelVersion(bytes, version);
+  const manifest: Manifest = manifestSchema.parse({
+    ...local,
+    version,
+    sha256: sha256(model),
+    size_bytes: model.length,
+    parent_version: published.manifest?.version ?? null,
+  });
+  const history = published.history + historyLine(manifest, true);
+  const card = renderModelCard(manifest, values.repo);
+
+  const plan = {
+    repo: values.repo,
+    hub: hub.hubUrl,
+    parent_commit: published.sha,
+    version,
+    parent_version: manifest.parent_version,
+    files: {
+      [MODEL_FILES.model]: model.length,
+      [MODEL_FILES.manifest]: JSON.stringify(manifest).length,
+      [MODEL_FILES.card]: card.length,
+      [MODEL_FILES.history]: history.length,
+    },
+  };
+  if (values['dry-run']) {
+    console.log(JSON.stringify({ dry_run: true, ...plan }, null, 2));
+    return;
+  }
+  const sha = await publishFiles(values.repo, hub, { model, manifest, card, history }, published.sha);
+  log(`published ${version} as commit ${sha}`);
+  console.log(JSON.stringify({ ...plan, commit: sha }, null, 2));
+}
+
+/** One line of metrics/history.jsonl: every trained candidate, promoted or not. */
+export function historyLine(manifest: Manifest, promoted: boolean): string {
+  const { version, created_at, parent_version, training_data, metrics } = manifest;
+  return JSON.stringify({ version, created_at, recorded_at: new Date().toISOString(), promoted, parent_version, training_data, metrics }) + '\n';
+}

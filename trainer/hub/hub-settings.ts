@@ -1,0 +1,11 @@
+/** Where the trainer finds the Hub: flags first, then the environment. Tokens are never printed. */
+export const PUBLIC_HUB_URL = 'https://huggingface.co';
+
+export interface HubSettings {
+  hubUrl: string;
+  accessToken: string | undefined;
+}
+
+export function hubSettings(env: NodeJS.ProcessEnv = process.env, hubUrlFlag?: string): HubSettings {
+  return { hubUrl: (hubUrlFlag ?? env.HF_ENDPOINT ?? PUBLIC_HUB_URL).replace(/\/+$/, ''), accessToken: env.HF_TOKEN || undefined };
+}
