@@ -1,0 +1,176 @@
+/**
+ * The records the worker captures and the dataset repo stores, one JSON object per JSONL line:
+ * `feedback` (a caller said which label was right) and `low_confidence` (a prediction the model
+ * was unsure of, logged automatically). The worker writes them, the trainer reads them back;
+ * both go through these schemas. Only Web APIs here: this runs in workerd and on Node.
+ */
+import { z } from 'zod';
+import { LABELS } from './labels';
+
+/** Same limit as the sentiment request: anything we accept for scoring may be corrected. */
+export const MAX_TEXT_LENGTH = 10_000;
+
+export const RECORD_KINDS = ['feedback', 'low_confidence'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+const labelSchema = z.enum(LABELS);
+const probabilitySchema = z.number().min(0).max(1);
+const textSchema = z.string().min(1).max(MAX_TEXT_LENGTH);
+/** 26 Crockford base32 characters: 10 of milliseconds, 16 of randomness (see newRecordId). */
+export const recordIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'record ids are 26-character ULIDs');
+const timestampSchema = z.iso.datetime();
+const modelVersionSchema = z.string().min(1).max(64);
+
+/** What POST /v1/feedback accepts; the server adds id, kind, timestamp and source. */
+export const feedbackInputSchema = z.object({
+  text: textSchema,
+  model_label: labelSchema,
+  correct_label: labelSchema,
+  confidence: probabilitySchema.nullable().optional(),
+  model_version: modelVersionSchema.nullable().optional(),
+});
+export type FeedbackInput = z.infer<typeof feedbackInputSchema>;
+
+export const feedbackRecordSchema = z.object({
+  id: recordIdSchema,
+  kind: z.literal('feedback'),
+  text: textSchema,
+  model_label: labelSchema,
+  correct_label: labelSchema,
+  confidence: probabilitySchema.nullable(),
+  model_version: modelVersionSchema.nullable(),
+  timestamp: timestampSchema,
+  source: z.literal('api'),
+});
+export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
+
+export const scoresSchema = z.object({ negative: probabilitySchema, neutral: probabilitySchema, positive: probabilitySchema });
+
+export const lowConfidenceRecordSchema = z.object({
+  id: recordIdSchema,
+  kind: z.literal('low_confidence'),
+  text: textSchema,
+  label: labelSchema,
+  confidence: probabilitySchema,
+  scores: scoresSchema,
+  model_version: modelVersionSchema,
+  timestamp: timestampSchema,
+  source: z.literal('auto'),
+});
+export type LowConfidenceRecord = z.infer<typeof lowConfidenceRecordSchema>;
+
+export const captureRecordSchema = z.discriminatedUnion('kind', [feedbackRecordSchema, lowConfidenceRecordSchema]);
+export type CaptureRecord = z.infer<typeof captureRecordSchema>;
+
+/** A feedback record as accepted now (`now` is also the time inside its id). */
+export function newFeedbackRecord(input: FeedbackInput, now: Date = new Date()): FeedbackRecord {
+  return feedbackRecordSchema.parse({
+    id: newRecordId(now.getTime()),
+    kind: 'feedback',
+    text: input.text,
+    model_label: input.model_label,
+    correct_label: input.correct_label,
+    confidence: input.confidence ?? null,
+    model_version: input.model_version ?? null,
+    timestamp: now.toISOString(),
+    source: 'api',
+  });
+}
+
+export interface LowConfidencePrediction {
+  text: string;
+  label: LowConfidenceRecord['label'];
+  confidence: number;
+  scores: LowConfidenceRecord['scores'];
+  model_version: string;
+}
+
+export function newLowConfidenceRecord(prediction: LowConfidencePrediction, now: Date = new Date()): LowConfidenceRecord {
+  return lowConfidenceRecordSchema.parse({
+    id: newRecordId(now.getTime()),
+    kind: 'low_confidence',
+    text: prediction.text,
+    label: prediction.label,
+    confidence: prediction.confidence,
+    scores: { negative: prediction.scores.negative, neutral: prediction.scores.neutral, positive: prediction.scores.positive },
+    model_version: prediction.model_version,
+    timestamp: now.toISOString(),
+    source: 'auto',
+  });
+}
+
+/** One JSONL line of a shard back into a record (the trainer's reader). Throws on a malformed line. */
+export function parseRecordLine(line: string): CaptureRecord {
+  return captureRecordSchema.parse(JSON.parse(line));
+}
+
+// ---- ids ------------------------------------------------------------------------------------
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const TIME_CHARS = 10;
+const RANDOM_CHARS = 16;
+const MAX_TIME = 2 ** 48 - 1;
+
+// Monotonic within an isolate/process: ids made in the same millisecond (or after the clock
+// stepped back) reuse the last time and increment the random part, so they still sort in
+// acceptance order. Across isolates, order is by millisecond only, which is all shards need.
+let lastTime = -1;
+let lastRandom: number[] = [];
+
+/** A ULID: time-sortable (lexicographic order = time order), 80 random bits against collisions. */
+export function newRecordId(nowMs: number = Date.now()): string {
+  let time = Math.floor(nowMs);
+  if (!Number.isFinite(time) || time < 0 || time > MAX_TIME) throw new RangeError(`cannot encode time ${nowMs} in a record id`);
+  let random: number[];
+  if (time <= lastTime) {
+    time = lastTime;
+    random = increment(lastRandom);
+  } else {
+    const bytes = crypto.getRandomValues(new Uint8Array(RANDOM_CHARS));
+    random = Array.from(bytes, (b) => b & 31);
+  }
+  lastTime = time;
+  lastRandom = random;
+  let timePart = '';
+  for (let i = 0, t = time; i < TIME_CHARS; i++, t = Math.floor(t / 32)) timePart = CROCKFORD[t % 32] + timePart;
+  return timePart + random.map((d) => CROCKFORD[d]).join('');
+}
+
+/** Base-32 increment; 80 bits do not overflow in practice, but if they do, draw afresh. */
+function increment(digits: number[]): number[] {
+  const next = digits.slice();
+  for (let i = next.length - 1; i >= 0; i--) {
+    if (next[i] < 31) {
+      next[i]++;
+      return next;
+    }
+    next[i] = 0;
+  }
+  return Array.from(crypto.getRandomValues(new Uint8Array(RANDOM_CHARS)), (b) => b & 31);
+}
+
+/** The millisecond encoded in a record id. */
+export function recordIdTime(id: string): number {
+  let time = 0;
+  for (const ch of id.slice(0, TIME_CHARS)) time = time * 32 + CROCKFORD.indexOf(ch);
+  return time;
+}
+
+// ---- shard paths ----------------------------------------------------------------------------
+
+const FLUSH_ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+/**
+ * Where one flush's records of one kind go in the dataset repo:
+ * `<kind>/YYYY/MM/DD/<HHMMSSmmm>-<flushId>.jsonl`, in UTC. The flush id keeps two flushes in the
+ * same millisecond (two isolates) from writing the same path; shards are never rewritten.
+ */
+export function shardPath(kind: RecordKind, date: Date, flushId: string): string {
+  if (!RECORD_KINDS.includes(kind)) throw new Error(`unknown record kind: ${kind}`);
+  if (!FLUSH_ID.test(flushId)) throw new Error(`flush id must match ${FLUSH_ID}: ${JSON.stringify(flushId)}`);
+  if (Number.isNaN(date.getTime())) throw new Error('invalid date for shard path');
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const day = `${pad(date.getUTCFullYear(), 4)}/${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())}`;
+  const time = `${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}${pad(date.getUTCMilliseconds(), 3)}`;
+  return `${kind}/${day}/${time}-${flushId}.jsonl`;
+}
