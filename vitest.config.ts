@@ -26,7 +26,8 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        // LOG_REQUESTS=false: the API contract sends hundreds of requests; app.test.ts checks the log lines.
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { LOG_REQUESTS: 'false' } } })],
         test: {
           name: 'workers',
           include: [WORKERS_TESTS],

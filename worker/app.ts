@@ -1,29 +1,133 @@
 /**
  * The Hono app, built from injected dependencies so the same code serves on workerd and on Node
  * (and in tests, with fakes). Entry points only choose the dependencies.
+ *
+ * Order of work for every request: request id → request log → CORS → body size limit → route
+ * (media type, JSON, schema and limits) → model. Every failure becomes `{"error": {"code",
+ * "message"}}` here, in onError / notFound.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { SERVING_DEFAULTS } from './config';
 import type { AppDeps, AppEnv } from './env';
+import { ApiError, ERRORS, errorBody } from './errors';
+import { consoleLogger, silentLogger } from './logger';
+import { bodyLimit } from './middleware/body-limit/index';
+import { cors } from './middleware/cors/index';
+import { requestId } from './middleware/request-id/index';
+import { requestLog } from './middleware/request-log/index';
 import { ModelUnavailableError } from './model-provider/model-provider';
+import { docsRoutes } from './routes/docs';
+import type { OpenApiDocument } from './routes/docs-page';
 import { healthRoutes } from './routes/health';
+import { modelRoutes } from './routes/model';
 import { sentimentRoutes } from './routes/sentiment';
 
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+export type App = OpenAPIHono<AppEnv>;
+
+export function createApp(options: AppDeps): App {
+  const deps: Required<AppDeps> = { log: consoleLogger, startedAt: Date.now(), config: SERVING_DEFAULTS, ...options };
+  const { config, log } = deps;
   const app = new OpenAPIHono<AppEnv>();
-  app.use(async (c, next) => {
+
+  app.use(async function injectDeps(c, next) {
     c.set('deps', deps);
     await next();
   });
+  app.use(requestId());
+  app.use(requestLog({ log: config.logRequests ? log : silentLogger }));
+  app.use(cors({ origins: config.corsOrigins }));
+  app.use(
+    bodyLimit({
+      maxBytes: config.maxBodyBytes,
+      onOverflow: (_c, { maxBytes, bytes, declared }) => {
+        const size = declared ? `${bytes} bytes (Content-Length)` : `more than ${maxBytes} bytes`;
+        // The rest of the body is not read: close the connection so it is not reused mid-upload.
+        throw new ApiError('payload_too_large', `the body is ${size}; the limit is ${maxBytes} bytes`, { Connection: 'close' });
+      },
+    }),
+  );
+
   app.route('/', healthRoutes());
-  app.route('/v1', sentimentRoutes());
-  // Phase 2 replaces this with the API's error format; until then never leak a stack trace.
-  app.onError((error, c) => {
-    if (error instanceof ModelUnavailableError) {
-      console.error(error.message); // the cause is expected (bad files); one line is enough
-      return c.json({ error: 'model unavailable' }, 503);
+  app.route('/v1', sentimentRoutes(config));
+  app.route('/v1', modelRoutes());
+  app.get('/', (c) => c.redirect('/docs'));
+
+  let document: OpenApiDocument | undefined;
+  app.route(
+    '/',
+    docsRoutes(() => (document ??= app.getOpenAPI31Document(documentInfo(deps)) as OpenApiDocument)),
+  );
+
+  // Hono answers an unknown method on a known path with 404; the API says 405 and what is allowed.
+  let allowed: Map<string, string[]> | undefined;
+  app.notFound((c) => {
+    allowed ??= allowedMethods(app);
+    const methods = allowed.get(c.req.path);
+    if (methods) {
+      return respond(c, new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}`, { Allow: methods.join(', ') }));
     }
-    console.error(error);
-    return c.json({ error: 'internal error' }, 500);
+    return respond(c, new ApiError('not_found', `no such path: ${c.req.path}; see /docs`));
   });
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return respond(c, error);
+    if (error instanceof ModelUnavailableError) {
+      log('error', { msg: error.message, request_id: c.var.requestId ?? null });
+      return respond(c, new ApiError('model_unavailable', 'no model is available right now; retry later (GET /health says why)', { 'Retry-After': '5' }));
+    }
+    // Hono's own refusals (e.g. its media-type gate); ours run first, so these are unexpected.
+    if (error instanceof HTTPException && error.status === 415) return respond(c, new ApiError('unsupported_media_type', error.message));
+    if (error instanceof HTTPException && error.status === 400) return respond(c, new ApiError('invalid_json', error.message));
+    log('error', {
+      msg: 'unhandled error',
+      request_id: c.var.requestId ?? null,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return respond(c, new ApiError('internal_error', 'internal error; the X-Request-Id header identifies it in the server logs'));
+  });
+
   return app;
+}
+
+function respond(c: Context<AppEnv>, error: ApiError): Response {
+  c.set('errorCode', error.code);
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json(errorBody(error.code, error.message), error.status);
+}
+
+/** Path → methods, from the registered routes (all paths here are static). */
+function allowedMethods(app: App): Map<string, string[]> {
+  const byPath = new Map<string, Set<string>>();
+  for (const { method, path } of app.routes) {
+    if (method === 'ALL') continue;
+    const methods = byPath.get(path) ?? new Set<string>();
+    methods.add(method);
+    if (method === 'GET') methods.add('HEAD');
+    methods.add('OPTIONS');
+    byPath.set(path, methods);
+  }
+  const order = ['GET', 'HEAD', 'POST', 'OPTIONS'];
+  return new Map([...byPath].map(([path, methods]) => [path, [...methods].sort((a, b) => order.indexOf(a) - order.indexOf(b))]));
+}
+
+function documentInfo({ config }: Required<AppDeps>) {
+  const codes = Object.entries(ERRORS)
+    .map(([code, { status, description }]) => `- \`${code}\` (${status}): ${description}`)
+    .join('\n');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'edge-sentiment',
+      version: '1',
+      description: [
+        'Sentiment of short English texts (tweets, reviews, messages): `negative`, `neutral` or `positive`, with the probability of each.',
+        `Limits on this server: ${config.maxTextChars} characters per text, ${config.maxBatchTexts} texts per batch, ${config.maxBodyBytes} bytes per request body. Every response carries an \`X-Request-Id\` header (a valid incoming one is kept).`,
+        'Errors are JSON: `{"error": {"code": "…", "message": "…"}}`. The code is stable; the message is for people and names the field at fault, e.g. `texts[3]: must not be empty or whitespace only`. Codes:',
+        codes,
+      ].join('\n\n'),
+    },
+  };
 }

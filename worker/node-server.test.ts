@@ -1,40 +1,154 @@
-/** The Node entry over real HTTP on a random loopback port, with the shipped model. */
+/** The Node entry over real HTTP on random loopback ports, with the shipped model. */
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SentimentModel } from '../shared/sentiment-model';
-import { startNodeServer, type NodeServer } from './node-server';
-import { ortNode } from './runtime/ort-node';
+import { SERVING_DEFAULTS } from './config';
 import manifest from './model/manifest.json';
+import { DEFAULT_MODEL_DIR, nodeSettingsFromEnv, startNodeServer, type NodeServer } from './node-server';
+import { ortNode } from './runtime/ort-node';
+import { describeApiContract } from './test/api-contract';
+import { PARITY_TEXTS } from './test/fixtures/texts';
 
-let server: NodeServer;
+const quiet = () => {};
 
-beforeAll(async () => {
-  server = await startNodeServer({ port: 0, hostname: '127.0.0.1' });
-});
-afterAll(() => server?.close());
+/** Writes raw HTTP/1.1 (to send what fetch will not: a lying Content-Length, chunks) and returns status + body. */
+function rawRequest(url: string, head: string, chunks: (string | Buffer)[]): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.on('data', (data) => (received += data.toString('latin1')));
+    socket.on('error', (error) => (received ? undefined : reject(error)));
+    socket.on('close', () => {
+      const [headers, ...rest] = received.split('\r\n\r\n');
+      const body = rest.join('\r\n\r\n');
+      resolve({ status: Number(headers.split(' ')[1]), body: /transfer-encoding: chunked/i.test(headers) ? dechunk(body) : body });
+    });
+    socket.write(head);
+    // The server may answer and close before all chunks are written: that is the point.
+    (async () => {
+      for (const chunk of chunks) {
+        if (socket.destroyed) return;
+        socket.write(chunk);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })().catch(() => {});
+  });
+}
+
+function dechunk(body: string): string {
+  let out = '';
+  let rest = body;
+  for (;;) {
+    const eol = rest.indexOf('\r\n');
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (!size) return out;
+    out += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 2 + size + 2);
+  }
+}
 
 describe('node-server', () => {
-  it('listens on loopback and answers /health', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const response = await fetch(`${server.url}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', runtime: 'node', model: { source: 'bundled' } });
+  let server: NodeServer;
+  beforeAll(async () => {
+    server = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet });
+  });
+  afterAll(() => server?.close());
+
+  describe('the API contract over HTTP', () => {
+    describeApiContract({
+      fetch: (path, init) => fetch(`${server.url}${path}`, init),
+      runtime: 'node',
+      modelVersion: manifest.version,
+      texts: ['I love this, best day ever!', 'This is the worst service, I hate it', 'The meeting is at 3pm on Tuesday.'],
+    });
   });
 
-  it('serves POST /v1/sentiment with the shipped model', async () => {
-    const text = 'Worst flight ever, they lost my bag';
-    const response = await fetch(`${server.url}/v1/sentiment`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
-    expect(response.status).toBe(200);
-    const body = await response.json();
-    expect(body.model_version).toBe(manifest.version);
+  it('listens on loopback and warms the model up without a request', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await server.models.current();
+    const body = await (await fetch(`${server.url}/health`)).json();
+    expect(body).toMatchObject({ status: 'ok', runtime: 'node', model: { state: 'ready', source: 'bundled', version: manifest.version } });
+  });
 
+  it('serves the probabilities onnxruntime computes for the shipped model', async () => {
     const model = await SentimentModel.load(ortNode, new Uint8Array(readFileSync(new URL('./model/model.onnx', import.meta.url))));
-    const [expected] = await model.predict([text]);
-    expect(body).toEqual({ ...expected, model_version: manifest.version });
+    const texts = PARITY_TEXTS.slice(0, 6);
+    const response = await fetch(`${server.url}/v1/sentiment/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts }) });
+    expect(await response.json()).toEqual({ results: await model.predict(texts), model_version: manifest.version });
     await model.release();
-  }, 30_000);
+  });
+
+  it('refuses a body whose Content-Length is over the limit without reading it', async () => {
+    const { status, body } = await rawRequest(
+      server.url,
+      `POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${SERVING_DEFAULTS.maxBodyBytes + 1}\r\nConnection: close\r\n\r\n`,
+      ['{"text": "only the start of the body"'],
+    );
+    expect(status).toBe(413);
+    expect(JSON.parse(body).error).toEqual({ code: 'payload_too_large', message: expect.stringContaining('(Content-Length)') });
+  });
+
+  it('counts a chunked body while reading it and stops at the limit', async () => {
+    const chunk = 'a'.repeat(64 * 1024);
+    const chunks = Array.from({ length: 40 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`); // 2.5 MiB
+    const { status, body } = await rawRequest(
+      server.url,
+      'POST /v1/sentiment/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
+      chunks,
+    );
+    expect(status).toBe(413);
+    expect(JSON.parse(body).error).toEqual({ code: 'payload_too_large', message: expect.stringContaining(`more than ${SERVING_DEFAULTS.maxBodyBytes} bytes`) });
+  });
+
+  it('accepts a small chunked body', async () => {
+    const json = JSON.stringify({ text: 'chunked but fine' });
+    const { status, body } = await rawRequest(
+      server.url,
+      'POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
+      [`${(json.length - 5).toString(16)}\r\n${json.slice(0, -5)}\r\n`, `5\r\n${json.slice(-5)}\r\n`, '0\r\n\r\n'],
+    );
+    expect(status).toBe(200);
+    expect(JSON.parse(body).model_version).toBe(manifest.version);
+  });
+});
+
+describe('node-server without warm-up', () => {
+  let server: NodeServer;
+  beforeAll(async () => {
+    server = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, warm: false });
+  });
+  afterAll(() => server?.close());
+
+  it('answers refused requests without loading the model', async () => {
+    const post = (path: string, body: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const statuses = [
+      (await post('/v1/sentiment', 'x'.repeat(SERVING_DEFAULTS.maxBodyBytes + 10))).status,
+      (await post('/v1/sentiment', JSON.stringify({ text: 'y'.repeat(SERVING_DEFAULTS.maxTextChars + 1) }))).status,
+      (await post('/v1/sentiment/batch', JSON.stringify({ texts: Array(SERVING_DEFAULTS.maxBatchTexts + 1).fill('z') }))).status,
+      (await post('/v1/sentiment/batch', JSON.stringify({ texts: ['fine', ' '] }))).status,
+      (await post('/v1/sentiment', '{nope')).status,
+    ];
+    expect(statuses).toEqual([413, 413, 413, 422, 400]);
+    expect((await (await fetch(`${server.url}/health`)).json()).model.state).toBe('idle');
+    expect(server.models.status().state).toBe('idle');
+  });
+});
+
+describe('nodeSettingsFromEnv', () => {
+  it('has defaults for everything', () => {
+    expect(nodeSettingsFromEnv({})).toEqual({ port: 7860, hostname: '0.0.0.0', workers: 1, modelDir: DEFAULT_MODEL_DIR, config: SERVING_DEFAULTS });
+  });
+
+  it('reads PORT, HOST, WEB_CONCURRENCY, MODEL_DIR and the serving settings; blank means unset', () => {
+    const settings = nodeSettingsFromEnv({ PORT: '8080', HOST: '127.0.0.1', WEB_CONCURRENCY: '2', MODEL_DIR: '/srv/model', MAX_BATCH_TEXTS: '64', CORS_ORIGINS: ' ', LOG_REQUESTS: 'false' });
+    expect(settings).toMatchObject({ port: 8080, hostname: '127.0.0.1', workers: 2, config: { ...SERVING_DEFAULTS, maxBatchTexts: 64, logRequests: false } });
+    expect(settings.modelDir.href).toBe('file:///srv/model/');
+  });
+
+  it('names every bad variable', () => {
+    expect(() => nodeSettingsFromEnv({ PORT: 'http', WEB_CONCURRENCY: '0' })).toThrow(/PORT: .*; WEB_CONCURRENCY: /);
+    expect(() => nodeSettingsFromEnv({ MAX_TEXT_CHARS: '5k' })).toThrow(/MAX_TEXT_CHARS/);
+  });
 });

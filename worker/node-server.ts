@@ -1,56 +1,142 @@
 /**
  * Node entry (Hugging Face Space mirror, Docker): the same app on @hono/node-server, ORT from
- * node_modules, the model read from worker/model. `PORT` defaults to 7860 (the Spaces port).
+ * node_modules, the model read from disk. Run it as a script (`npm run start:node`, or the
+ * bundle the Dockerfile builds) or call startNodeServer() (tests).
+ *
+ * Environment: PORT (7860, the Spaces port), HOST (0.0.0.0), WEB_CONCURRENCY (1: processes
+ * sharing the port), MODEL_DIR (worker/model: model.onnx + manifest.json), plus the serving
+ * settings of config.ts (MAX_TEXT_CHARS, MAX_BATCH_TEXTS, MAX_BODY_BYTES, CORS_ORIGINS, LOG_REQUESTS).
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { z } from 'zod';
 import { createApp } from './app';
-import { createStaticModelProvider } from './model-provider/model-provider';
+import { SERVING_DEFAULTS, servingConfigFromEnv, type ServingConfig } from './config';
+import { consoleLogger, type Logger } from './logger';
+import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
+import { runClustered } from './runtime/node-cluster';
 import { ortNode } from './runtime/ort-node';
+
+export const DEFAULT_MODEL_DIR = new URL('./model/', import.meta.url);
 
 export interface NodeServerOptions {
   port?: number;
   hostname?: string;
   /** Folder with model.onnx and manifest.json. */
   modelDir?: URL;
+  /** Default: the defaults of config.ts. */
+  config?: Partial<ServingConfig>;
+  log?: Logger;
+  /** Start loading the model as soon as the server listens, so the first request does not wait for it. Default true. */
+  warm?: boolean;
 }
 
 export interface NodeServer {
   server: ServerType;
   url: string;
+  models: ModelProvider;
   close(): Promise<void>;
 }
 
 export function startNodeServer({
   port = 7860,
   hostname = '0.0.0.0',
-  modelDir = new URL('./model/', import.meta.url),
+  modelDir = DEFAULT_MODEL_DIR,
+  config = {},
+  log = consoleLogger,
+  warm = true,
 }: NodeServerOptions = {}): Promise<NodeServer> {
-  const app = createApp({
-    runtime: 'node',
-    models: createStaticModelProvider({
-      ort: ortNode,
-      source: 'bundled',
-      files: async () => ({
-        bytes: new Uint8Array(await readFile(new URL('model.onnx', modelDir))),
-        manifest: JSON.parse(await readFile(new URL('manifest.json', modelDir), 'utf8')),
-      }),
+  const models = createStaticModelProvider({
+    ort: ortNode,
+    source: 'bundled',
+    files: async () => ({
+      bytes: new Uint8Array(await readFile(new URL('model.onnx', modelDir))),
+      manifest: JSON.parse(await readFile(new URL('manifest.json', modelDir), 'utf8')),
     }),
   });
-  return new Promise((resolve) => {
+  const app = createApp({ runtime: 'node', models, config: { ...SERVING_DEFAULTS, ...config }, log, startedAt: Date.now() });
+  return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
-      resolve({
+      if (warm) {
+        models.current().catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` }));
+      }
+      resolvePromise({
         server,
+        models,
         url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
-        close: () => new Promise((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+        close: () =>
+          new Promise((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            // Keep-alive connections would hold close() open until they time out.
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          }),
       });
     });
+    server.once('error', reject);
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { url } = await startNodeServer({ port: Number(process.env.PORT ?? 7860) });
-  console.log(`listening on ${url}`);
+const processEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(7860),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  MODEL_DIR: z.string().min(1).optional(),
+});
+
+export interface NodeSettings {
+  port: number;
+  hostname: string;
+  workers: number;
+  modelDir: URL;
+  config: ServingConfig;
 }
+
+/** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
+export function nodeSettingsFromEnv(env: Record<string, string | undefined>): NodeSettings {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = processEnvSchema.safeParse(blankless);
+  if (!parsed.success) {
+    throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR } = parsed.data;
+  return {
+    port: PORT,
+    hostname: HOST,
+    workers: WEB_CONCURRENCY,
+    modelDir: MODEL_DIR ? pathToFileURL(`${resolve(MODEL_DIR)}/`) : DEFAULT_MODEL_DIR,
+    config: servingConfigFromEnv(env),
+  };
+}
+
+async function main(): Promise<void> {
+  const log = consoleLogger;
+  let settings: NodeSettings;
+  try {
+    settings = nodeSettingsFromEnv(process.env);
+  } catch (error) {
+    log('error', { msg: (error as Error).message });
+    process.exit(1);
+  }
+  await runClustered({
+    workers: settings.workers,
+    log,
+    startWorker: async () => {
+      const server = await startNodeServer({ port: settings.port, hostname: settings.hostname, modelDir: settings.modelDir, config: settings.config, log });
+      log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid });
+      const stop = () => {
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(0),
+        );
+        setTimeout(() => process.exit(0), 5_000).unref();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

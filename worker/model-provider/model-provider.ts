@@ -22,6 +22,30 @@ export interface ModelStatus {
   version: string | null;
   loadedAt: string | null;
   error: string | null;
+  /** Only providers that follow a Hub model repo (hub-model-provider.ts) report this. */
+  hub?: HubCheckStatus;
+}
+
+/**
+ * The Hub version check, JSON-ready (snake_case, ISO times) so /health can return it as is.
+ * A failed check never changes the model being served; it shows up here.
+ */
+export interface HubCheckStatus {
+  repo: string;
+  /** MODEL_REVISION when pinned: the provider then never looks for newer versions. */
+  pinned_revision: string | null;
+  /** Commit the served model came from; null while the bundled model serves. */
+  sha: string | null;
+  checking: boolean;
+  checks: number;
+  last_check_at: string | null;
+  /** null when pinned and loaded (no further checks). */
+  next_check_at: string | null;
+  /** Why the last check or load failed; null after a successful one. */
+  last_error: string | null;
+  consecutive_failures: number;
+  /** The last version refused by verification or the smoke test (not re-downloaded until the manifest changes). */
+  rejected: { version: string | null; sha: string; reason: string } | null;
 }
 
 /** current() could not produce a model (bad files, contract mismatch, ORT failure): a 503, not a 500. */

@@ -1,17 +1,38 @@
 /** GET /health: liveness, the runtime, and this isolate's model state (never loads the model). */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { healthSchema } from '../api-schemas';
 import type { AppEnv } from '../env';
+
+const route = createRoute({
+  method: 'get',
+  path: '/health',
+  summary: 'Liveness and the model this process serves',
+  description: 'Always 200 while the server runs. Never loads the model itself: on workerd `model.state` stays `idle` until a request needs the model; the Node server starts loading it at startup.',
+  responses: { 200: { description: 'The server is up', content: { 'application/json': { schema: healthSchema } } } },
+});
 
 export function healthRoutes(): OpenAPIHono<AppEnv> {
   const routes = new OpenAPIHono<AppEnv>();
-  routes.get('/health', (c) => {
-    const { runtime, models } = c.var.deps;
+  routes.openapi(route, (c) => {
+    const { runtime, models, startedAt } = c.var.deps;
     const model = models.status();
-    return c.json({
-      status: 'ok',
-      runtime,
-      model: { state: model.state, version: model.version, source: model.source, loaded_at: model.loadedAt },
-    });
+    return c.json(
+      {
+        status: model.state === 'failed' ? ('degraded' as const) : ('ok' as const),
+        runtime,
+        model: {
+          state: model.state,
+          version: model.version,
+          source: model.source,
+          loaded_at: model.loadedAt,
+          error: model.error,
+          // Providers that follow the Hub add their version check, JSON-ready.
+          ...('hub' in model && model.hub ? { hub: { ...model.hub } as Record<string, unknown> } : {}),
+        },
+        uptime_s: Math.max(0, Math.round((Date.now() - startedAt) / 100) / 10),
+      },
+      200,
+    );
   });
   return routes;
 }

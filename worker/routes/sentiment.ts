@@ -1,41 +1,62 @@
 /**
- * POST /v1/sentiment: one text in, label + scores out. Declared with createRoute so the OpenAPI
- * document (phase 2) comes from the same schemas that validate requests.
+ * POST /v1/sentiment (one text) and POST /v1/sentiment/batch (many, scored in one model run).
+ * Everything that can refuse a request (media type, JSON, schema, limits) runs before the model
+ * is asked for, so a bad request never pays for, or triggers, a model load.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { LABELS } from '../../shared/labels';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { batchResultSchema, requestSchemas, sentimentResultSchema, validationHook, type Limits } from '../api-schemas';
 import type { AppEnv } from '../env';
+import { errorResponses } from '../errors';
+import { jsonBody } from '../middleware/json-body/index';
 
-// Phase 2 moves request schemas to shared/ and sets the real limits.
-const sentimentRequest = z.object({ text: z.string().min(1).max(10_000) }).openapi('SentimentRequest');
+const REQUEST_ERRORS = ['invalid_json', 'unsupported_media_type', 'validation_failed', 'payload_too_large', 'model_unavailable', 'internal_error'] as const;
 
-const scores = z.object(Object.fromEntries(LABELS.map((label) => [label, z.number()])) as Record<(typeof LABELS)[number], z.ZodNumber>);
+export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
+  const { sentimentRequest, batchRequest } = requestSchemas(limits);
 
-export const sentimentResult = z
-  .object({
-    label: z.enum(LABELS),
-    confidence: z.number(),
-    scores,
-    model_version: z.string(),
-  })
-  .openapi('SentimentResult');
+  const single = createRoute({
+    method: 'post',
+    path: '/sentiment',
+    summary: 'Score one text',
+    description: 'The most probable label, its probability as `confidence`, and the probability of every label.',
+    middleware: [jsonBody()] as const,
+    request: { body: { required: true, content: { 'application/json': { schema: sentimentRequest } } } },
+    responses: {
+      200: { description: 'The prediction', content: { 'application/json': { schema: sentimentResultSchema } } },
+      ...errorResponses(...REQUEST_ERRORS, 'text_too_long'),
+    },
+  });
 
-const route = createRoute({
-  method: 'post',
-  path: '/sentiment',
-  request: { body: { required: true, content: { 'application/json': { schema: sentimentRequest } } } },
-  responses: {
-    200: { description: 'The predicted label and all class probabilities', content: { 'application/json': { schema: sentimentResult } } },
-  },
-});
+  const batch = createRoute({
+    method: 'post',
+    path: '/sentiment/batch',
+    summary: 'Score many texts at once',
+    description: `Up to ${limits.maxBatchTexts} texts in one model run: much cheaper per text than one request each. One result per text, in input order.`,
+    middleware: [jsonBody()] as const,
+    request: { body: { required: true, content: { 'application/json': { schema: batchRequest } } } },
+    responses: {
+      200: { description: 'One prediction per text, in input order', content: { 'application/json': { schema: batchResultSchema } } },
+      ...errorResponses(...REQUEST_ERRORS, 'text_too_long', 'batch_too_large'),
+    },
+  });
 
-export function sentimentRoutes(): OpenAPIHono<AppEnv> {
-  const routes = new OpenAPIHono<AppEnv>();
-  routes.openapi(route, async (c) => {
+  const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  routes.openapi(single, async (c) => {
     const { text } = c.req.valid('json');
+    c.set('batchSize', 1);
     const { model, manifest } = await c.var.deps.models.current();
     const [prediction] = await model.predict([text]);
     return c.json({ ...prediction, model_version: manifest.version }, 200);
   });
+
+  routes.openapi(batch, async (c) => {
+    const { texts } = c.req.valid('json');
+    c.set('batchSize', texts.length);
+    const { model, manifest } = await c.var.deps.models.current();
+    const results = await model.predict(texts);
+    return c.json({ results, model_version: manifest.version }, 200);
+  });
+
   return routes;
 }

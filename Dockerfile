@@ -1,0 +1,36 @@
+# The Node server (the Hugging Face Space mirror): the API on port 7860 with the shipped model.
+#   docker build -t edge-sentiment . && docker run --rm -p 7860:7860 edge-sentiment
+#
+# The production image has no devDependencies (`npm ci --omit=dev`), so no tsx: a build stage
+# bundles worker/node-server.ts and the repo code it imports into one plain ESM file with esbuild
+# (TypeScript compiled away); npm packages stay external and come from node_modules.
+# worker/node-bundle.test.ts runs the esbuild command below and checks that every package the
+# bundle imports is a production dependency.
+
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY shared ./shared
+COPY worker ./worker
+RUN npx esbuild worker/node-server.ts --bundle --platform=node --format=esm --target=node24 --packages=external --outfile=dist/node-server.mjs
+
+FROM node:24-slim
+WORKDIR /app
+# WEB_CONCURRENCY: one process per core of a free CPU Space (2 vCPU); each holds its own model (~200 MB).
+ENV NODE_ENV=production \
+    PORT=7860 \
+    HOST=0.0.0.0 \
+    MODEL_DIR=/app/model \
+    WEB_CONCURRENCY=2
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY worker/model ./model
+# Spaces run containers as uid 1000, which is `node` in this image.
+USER node
+EXPOSE 7860
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 7860) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/node-server.mjs"]

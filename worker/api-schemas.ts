@@ -1,0 +1,146 @@
+/**
+ * The API's request and response schemas. They validate requests (through @hono/zod-openapi) and
+ * generate /openapi.json, so the document always states the limits this server enforces: the
+ * request schemas are built from the serving settings.
+ */
+import { z } from '@hono/zod-openapi';
+import type { $ZodIssue } from 'zod/v4/core';
+import { LABELS } from '../shared/labels';
+import { manifestSchema } from '../shared/manifest';
+import type { ServingConfig } from './config';
+import { ApiError } from './errors';
+
+export type Limits = Pick<ServingConfig, 'maxTextChars' | 'maxBatchTexts'>;
+
+/** Marks the issue a too-long text raises, so it maps to `text_too_long` rather than `validation_failed`. */
+const TEXT_TOO_LONG = 'text_too_long';
+
+export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
+  const text = z
+    .string(expected('a string'))
+    .regex(/\S/, { error: 'must not be empty or whitespace only' })
+    .superRefine((value, ctx) => {
+      // A string has at least as many UTF-16 units as code points: count only when it may be over.
+      if (value.length <= maxTextChars) return;
+      const chars = codePoints(value);
+      if (chars > maxTextChars) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `is ${chars} characters long; the limit is ${maxTextChars}`,
+          params: { error: TEXT_TOO_LONG },
+        });
+      }
+    })
+    .openapi({ maxLength: maxTextChars, description: `${maxTextChars} characters at most (Unicode code points); not empty or whitespace only` });
+
+  const sentimentRequest = z
+    .object({ text: text.openapi({ example: 'I love this!' }) }, expected('a JSON object'))
+    .openapi('SentimentRequest');
+
+  const batchRequest = z
+    .object(
+      {
+        texts: z
+          .array(text, expected('an array of strings'))
+          .min(1, { error: 'must contain at least one text' })
+          .max(maxBatchTexts, { error: (issue) => `has ${(issue.input as unknown[]).length} texts; the limit is ${maxBatchTexts}` })
+          .openapi({ description: `1 to ${maxBatchTexts} texts, scored together; results come back in the same order`, example: ['I love this!', 'The meeting is at 3pm.', 'Worst service ever.'] }),
+      },
+      expected('a JSON object'),
+    )
+    .openapi('BatchSentimentRequest');
+
+  return { sentimentRequest, batchRequest };
+}
+
+const probability = z.number().min(0).max(1);
+
+export const scoresSchema = z
+  .object(Object.fromEntries(LABELS.map((label) => [label, probability])) as Record<(typeof LABELS)[number], typeof probability>)
+  .openapi('Scores', { description: 'The probability of every label; they sum to 1', example: { negative: 0.02, neutral: 0.05, positive: 0.93 } });
+
+export const predictionSchema = z
+  .object({
+    label: z.enum(LABELS).openapi({ description: 'The most probable label' }),
+    confidence: probability.openapi({ description: "The label's probability (the largest score)" }),
+    scores: scoresSchema,
+  })
+  .openapi('Prediction');
+
+const modelVersion = z.string().openapi({ description: 'The version of the model that scored the text(s)', example: 'v1' });
+
+export const sentimentResultSchema = predictionSchema.extend({ model_version: modelVersion }).openapi('SentimentResult');
+
+export const batchResultSchema = z
+  .object({ results: z.array(predictionSchema).openapi({ description: 'One per input text, in input order' }), model_version: modelVersion })
+  .openapi('BatchSentimentResult');
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']).openapi({ description: '`degraded` while the last model load failed; the server still answers' }),
+    runtime: z.enum(['workerd', 'node']),
+    model: z.object({
+      state: z.enum(['idle', 'loading', 'ready', 'failed']).openapi({ description: '`idle` until the first request that needs the model' }),
+      version: z.string().nullable(),
+      source: z.string().openapi({ description: 'Where the model comes from, e.g. `bundled`' }),
+      loaded_at: z.string().nullable().openapi({ description: 'ISO 8601' }),
+      error: z.string().nullable().openapi({ description: 'Why the last load failed' }),
+      hub: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Only when the model follows a Hub model repo: the state of its version checks' }),
+    }),
+    uptime_s: z.number().openapi({ description: 'Seconds since this process (Node) or isolate (workerd) started serving' }),
+  })
+  .openapi('Health');
+
+export const modelManifestSchema = manifestSchema.openapi('ModelManifest', {
+  description: "The serving model's manifest.json: version, training data, hyper-parameters and holdout metrics",
+});
+
+/** zod-openapi's hook: turns a failed validation into the API's error. */
+export function validationHook(result: { success: true } | { success: false; error: { issues: readonly $ZodIssue[] } }): void {
+  if (!result.success) throw validationError(result.error.issues);
+}
+
+/** Size limits first (413, the caller must split or shorten), then the first other problem. */
+export function validationError(issues: readonly $ZodIssue[]): ApiError {
+  const tooMany = issues.find((issue) => issue.code === 'too_big' && issue.origin === 'array');
+  if (tooMany) return new ApiError('batch_too_large', describeIssue(tooMany));
+  const tooLong = issues.find((issue) => issue.code === 'custom' && issue.params?.error === TEXT_TOO_LONG);
+  if (tooLong) return new ApiError('text_too_long', describeIssue(tooLong));
+  const [first] = issues;
+  const more = issues.length - 1;
+  return new ApiError('validation_failed', `${describeIssue(first)}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : ''}`);
+}
+
+/** `texts[3]: must not be empty or whitespace only` */
+export function describeIssue(issue: Pick<$ZodIssue, 'path' | 'message'>): string {
+  return `${formatPath(issue.path)}: ${issue.message}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'body';
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('');
+}
+
+function expected(what: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}, not ${jsonType(issue.input)}`) };
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return { string: 'a string', number: 'a number', boolean: 'a boolean', object: 'an object' }[typeof value as string] ?? typeof value;
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}

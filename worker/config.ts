@@ -1,0 +1,67 @@
+/**
+ * Serving settings from environment variables (Node) or wrangler vars/bindings (workerd): strings,
+ * validated once per process or isolate so a typo fails loudly. Every setting has a default, so
+ * the API runs with no configuration at all.
+ */
+import { z } from 'zod';
+
+export const SERVING_DEFAULTS = {
+  /** Characters (Unicode code points) per text. */
+  maxTextChars: 5_000,
+  /** Texts per POST /v1/sentiment/batch. */
+  maxBatchTexts: 256,
+  /** Bytes per request body (1 MiB). */
+  maxBodyBytes: 1_048_576,
+  /** Origins allowed by CORS: ['*'] or exact origins. */
+  corsOrigins: ['*'] as readonly string[],
+  /** One JSON line per request on stdout. */
+  logRequests: true,
+} as const;
+
+export interface ServingConfig {
+  maxTextChars: number;
+  maxBatchTexts: number;
+  maxBodyBytes: number;
+  corsOrigins: readonly string[];
+  logRequests: boolean;
+}
+
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const positiveInt = (fallback: number, max: number) =>
+  z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback));
+
+const originSchema = z.string().refine((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an origin like https://example.com (scheme and host, no path) or *`,
+});
+
+const envSchema = z.object({
+  MAX_TEXT_CHARS: positiveInt(SERVING_DEFAULTS.maxTextChars, 1_000_000),
+  MAX_BATCH_TEXTS: positiveInt(SERVING_DEFAULTS.maxBatchTexts, 100_000),
+  MAX_BODY_BYTES: positiveInt(SERVING_DEFAULTS.maxBodyBytes, 100 * 1_048_576),
+  /** Comma-separated; `*` allows any origin. */
+  CORS_ORIGINS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
+    z.array(originSchema).default([...SERVING_DEFAULTS.corsOrigins]),
+  ),
+  LOG_REQUESTS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : typeof v === 'boolean' ? String(v) : undefined),
+    z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).default('true'),
+  ),
+});
+
+export const SERVING_ENV_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+export function servingConfigFromEnv(env: Record<string, unknown>): ServingConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid serving settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    maxTextChars: e.MAX_TEXT_CHARS,
+    maxBatchTexts: e.MAX_BATCH_TEXTS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    corsOrigins: e.CORS_ORIGINS.includes('*') ? ['*'] : e.CORS_ORIGINS,
+    logRequests: ['true', '1', 'yes'].includes(e.LOG_REQUESTS),
+  };
+}

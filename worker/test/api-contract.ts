@@ -1,0 +1,267 @@
+/**
+ * The HTTP contract of the API, written once against a `fetch` and run everywhere the app runs:
+ * app.request() on Node (app.test.ts), real HTTP on the Node server (node-server.test.ts) and
+ * the real worker inside workerd (api.workers.test.ts). Model-agnostic: it checks shapes, the
+ * errors, and that answers agree with each other (batch vs single, parallel vs sequential).
+ */
+import { describe, expect, it } from 'vitest';
+import { LABELS } from '../../shared/labels';
+import { SERVING_DEFAULTS } from '../config';
+import { ERROR_CODES, ERRORS, type ErrorCode } from '../errors';
+
+export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiContractOptions {
+  fetch: Fetch;
+  runtime: 'workerd' | 'node';
+  modelVersion: string;
+  /** Texts the model scores differently, to see order preserved (at least 3). */
+  texts: readonly string[];
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const { maxTextChars, maxBatchTexts, maxBodyBytes } = SERVING_DEFAULTS;
+
+interface Result {
+  label: string;
+  confidence: number;
+  scores: Record<string, number>;
+}
+
+export function describeApiContract({ fetch, runtime, modelVersion, texts }: ApiContractOptions): void {
+  const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(path, { method: 'POST', headers: { ...JSON_HEADERS, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const single = async (text: string) => {
+    const response = await postJson('/v1/sentiment', { text });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Result & { model_version: string };
+  };
+
+  async function expectError(response: Response, code: ErrorCode, message?: RegExp): Promise<void> {
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect({ status: response.status, code: body.error.code }).toEqual({ status: ERRORS[code].status, code });
+    expect(Object.keys(body)).toEqual(['error']);
+    expect(Object.keys(body.error)).toEqual(['code', 'message']);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('x-request-id')).toMatch(UUID);
+    if (message) expect(body.error.message).toMatch(message);
+    expect(body.error.message).not.toMatch(/\n\s+at /); // never a stack trace
+  }
+
+  function expectPrediction(result: Result): void {
+    expect(Object.keys(result.scores)).toEqual([...LABELS]);
+    const values = LABELS.map((label) => result.scores[label]);
+    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(result.confidence).toBe(Math.max(...values));
+    expect(result.scores[result.label]).toBe(result.confidence);
+  }
+
+  describe('endpoints', () => {
+    it('GET /health answers with the runtime and the model state', async () => {
+      const response = await fetch('/health');
+      expect(response.status).toBe(200);
+      const body = await response.json();
+      expect(body).toMatchObject({ status: 'ok', runtime, model: { source: expect.any(String) }, uptime_s: expect.any(Number) });
+      expect(Object.keys(body.model).sort()).toEqual(['error', 'loaded_at', 'source', 'state', 'version']);
+      expect(['idle', 'loading', 'ready']).toContain(body.model.state);
+    });
+
+    it('POST /v1/sentiment returns label, confidence, every score and the model version', async () => {
+      const body = await single(texts[0]);
+      expect(Object.keys(body)).toEqual(['label', 'confidence', 'scores', 'model_version']);
+      expect(body.model_version).toBe(modelVersion);
+      expectPrediction(body);
+    });
+
+    it('POST /v1/sentiment/batch returns one result per text, in input order, equal to single answers', async () => {
+      const batchTexts = [...texts, ...[...texts].reverse()];
+      const response = await postJson('/v1/sentiment/batch', { texts: batchTexts });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { results: Result[]; model_version: string };
+      expect(Object.keys(body)).toEqual(['results', 'model_version']);
+      expect(body.model_version).toBe(modelVersion);
+      expect(body.results).toHaveLength(batchTexts.length);
+      for (const [i, text] of batchTexts.entries()) {
+        const alone = await single(text);
+        expectPrediction(body.results[i]);
+        expect(body.results[i].label).toBe(alone.label);
+        // One run pads the batch to its longest row; float sums may differ in the last bits.
+        for (const label of LABELS) expect(Math.abs(body.results[i].scores[label] - alone.scores[label])).toBeLessThan(1e-6);
+      }
+      expect(new Set(body.results.map((r) => r.label)).size).toBeGreaterThan(1); // the texts really differ
+      expect(body.results.slice(texts.length)).toEqual([...body.results.slice(0, texts.length)].reverse());
+    });
+
+    it('accepts exactly the limits: a batch of the maximum size, a text of the maximum length in characters', async () => {
+      const full = await postJson('/v1/sentiment/batch', { texts: Array.from({ length: maxBatchTexts }, (_, i) => texts[i % texts.length]) });
+      expect(full.status).toBe(200);
+      expect(((await full.json()) as { results: unknown[] }).results).toHaveLength(maxBatchTexts);
+      // Emoji are two UTF-16 units each but one character.
+      expect((await postJson('/v1/sentiment', { text: '🙂'.repeat(maxTextChars) })).status).toBe(200);
+    });
+
+    it('GET /v1/model returns the serving model manifest', async () => {
+      const response = await fetch('/v1/model');
+      expect(response.status).toBe(200);
+      const body = await response.json();
+      expect(body).toMatchObject({ version: modelVersion, featurizer: { name: expect.any(String) }, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(body).toHaveProperty('metrics');
+      expect(body).toHaveProperty('created_at');
+    });
+
+    it('GET /openapi.json describes every endpoint with the configured limits', async () => {
+      const response = await fetch('/openapi.json');
+      expect(response.status).toBe(200);
+      const doc = await response.json();
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/v1/model', '/v1/sentiment', '/v1/sentiment/batch']);
+      const batch = doc.components.schemas.BatchSentimentRequest.properties.texts;
+      expect(batch).toMatchObject({ maxItems: maxBatchTexts, minItems: 1, items: { maxLength: maxTextChars } });
+      expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(ERROR_CODES);
+      expect(Object.keys(doc.paths['/v1/sentiment/batch'].post.responses).sort()).toEqual(['200', '400', '413', '415', '422', '500', '503']);
+    });
+
+    it('GET /docs is a self-contained page listing every endpoint', async () => {
+      const response = await fetch('/docs');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      const html = await response.text();
+      for (const path of ['/health', '/v1/sentiment', '/v1/sentiment/batch', '/v1/model']) expect(html).toContain(`<code>${path}</code>`);
+      expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i); // nothing from a CDN
+    });
+
+    it('HEAD works wherever GET does', async () => {
+      const response = await fetch('/health', { method: 'HEAD' });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('');
+    });
+
+    it('GET / sends people to the docs', async () => {
+      const response = await fetch('/', { redirect: 'manual' });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/docs');
+    });
+  });
+
+  describe('errors', () => {
+    it('invalid_json: a body that is not JSON, or empty', async () => {
+      await expectError(await postJson('/v1/sentiment', '{"text": "unterminated'), 'invalid_json', /not valid JSON/);
+      await expectError(await postJson('/v1/sentiment/batch', ''), 'invalid_json', /empty/);
+    });
+
+    it('unsupported_media_type: no Content-Type, or not JSON', async () => {
+      await expectError(await fetch('/v1/sentiment', { method: 'POST', body: new TextEncoder().encode('{"text":"hi"}') }), 'unsupported_media_type');
+      await expectError(
+        await fetch('/v1/sentiment', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"text":"hi"}' }),
+        'unsupported_media_type',
+        /text\/plain/,
+      );
+      expect((await postJson('/v1/sentiment', { text: 'hi' }, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+    });
+
+    it('validation_failed (422): the message names the field and why', async () => {
+      await expectError(await postJson('/v1/sentiment', { txt: 'hi' }), 'validation_failed', /^text: is required$/);
+      await expectError(await postJson('/v1/sentiment', { text: 42 }), 'validation_failed', /^text: must be a string, not a number$/);
+      await expectError(await postJson('/v1/sentiment', { text: '' }), 'validation_failed', /^text: must not be empty/);
+      await expectError(await postJson('/v1/sentiment', { text: ' \n\t ' }), 'validation_failed', /^text: must not be empty or whitespace only$/);
+      await expectError(await postJson('/v1/sentiment', ['hi']), 'validation_failed', /^body: must be a JSON object, not an array$/);
+      await expectError(await postJson('/v1/sentiment/batch', { texts: 'hi' }), 'validation_failed', /^texts: must be an array of strings, not a string$/);
+      await expectError(await postJson('/v1/sentiment/batch', { texts: [] }), 'validation_failed', /^texts: must contain at least one text$/);
+      await expectError(
+        await postJson('/v1/sentiment/batch', { texts: ['ok', 'fine', 'good', '  ', null] }),
+        'validation_failed',
+        /^texts\[3\]: must not be empty or whitespace only \(and 1 more problem\)$/,
+      );
+    });
+
+    it('text_too_long and batch_too_large (413)', async () => {
+      await expectError(await postJson('/v1/sentiment', { text: 'a'.repeat(maxTextChars + 1) }), 'text_too_long', new RegExp(`^text: is ${maxTextChars + 1} characters long; the limit is ${maxTextChars}$`));
+      await expectError(
+        await postJson('/v1/sentiment/batch', { texts: ['fine', 'x'.repeat(maxTextChars + 5)] }),
+        'text_too_long',
+        /^texts\[1\]: is \d+ characters long/,
+      );
+      await expectError(
+        await postJson('/v1/sentiment/batch', { texts: Array.from({ length: maxBatchTexts + 1 }, () => 'hi') }),
+        'batch_too_large',
+        new RegExp(`^texts: has ${maxBatchTexts + 1} texts; the limit is ${maxBatchTexts}$`),
+      );
+    });
+
+    it('payload_too_large (413): a body over the byte limit is refused before it is parsed', async () => {
+      // Not even JSON: the size is checked first.
+      await expectError(await postJson('/v1/sentiment', 'x'.repeat(maxBodyBytes + 1)), 'payload_too_large', new RegExp(`limit is ${maxBodyBytes} bytes`));
+      // Texts each within the limits whose total is over the byte limit.
+      expect(Math.ceil(maxBodyBytes / maxTextChars) + 1).toBeLessThanOrEqual(maxBatchTexts);
+      await expectError(await postJson('/v1/sentiment/batch', { texts: Array.from({ length: Math.ceil(maxBodyBytes / maxTextChars) + 1 }, () => 'a'.repeat(maxTextChars)) }), 'payload_too_large');
+    });
+
+    it('not_found (404) and method_not_allowed (405, with Allow)', async () => {
+      await expectError(await fetch('/v2/sentiment'), 'not_found', /\/v2\/sentiment/);
+      await expectError(await postJson('/v1/sentiment/batch/', { texts: ['hi'] }), 'not_found');
+      const get = await fetch('/v1/sentiment');
+      expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+      await expectError(get, 'method_not_allowed', /GET is not allowed on \/v1\/sentiment/);
+      const post = await postJson('/health', {});
+      expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+      await expectError(post, 'method_not_allowed');
+      await expectError(await fetch('/v1/model', { method: 'DELETE' }), 'method_not_allowed');
+    });
+  });
+
+  describe('headers', () => {
+    it('CORS: preflight answered with 204, simple responses readable from any origin', async () => {
+      const preflight = await fetch('/v1/sentiment/batch', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-request-id' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,x-request-id');
+      expect(preflight.headers.get('access-control-max-age')).toBe('86400');
+
+      const response = await postJson('/v1/sentiment', { text: texts[0] }, { origin: 'https://app.example' });
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-expose-headers')).toBe('X-Request-Id');
+      const error = await fetch('/nope', { headers: { origin: 'https://app.example' } });
+      expect(error.headers.get('access-control-allow-origin')).toBe('*');
+    });
+
+    it('X-Request-Id on every response: generated, or the valid incoming one', async () => {
+      const a = (await fetch('/health')).headers.get('x-request-id');
+      const b = (await fetch('/health')).headers.get('x-request-id');
+      expect(a).toMatch(UUID);
+      expect(b).toMatch(UUID);
+      expect(a).not.toBe(b);
+      expect((await fetch('/health', { headers: { 'x-request-id': 'client-req_42.a:b=' } })).headers.get('x-request-id')).toBe('client-req_42.a:b=');
+      const replaced = await fetch('/health', { headers: { 'x-request-id': 'has spaces & <html>' } });
+      expect(replaced.headers.get('x-request-id')).toMatch(UUID);
+      expect((await fetch('/health', { headers: { 'x-request-id': 'x'.repeat(129) } })).headers.get('x-request-id')).toMatch(UUID);
+      const error = await postJson('/v1/sentiment', { text: '' }, { 'x-request-id': 'trace-me' });
+      expect(error.headers.get('x-request-id')).toBe('trace-me');
+      expect((await fetch('/v1/sentiment', { method: 'OPTIONS', headers: { 'x-request-id': 'pre' } })).headers.get('x-request-id')).toBe('pre');
+    });
+  });
+
+  describe('concurrency', () => {
+    it('100 parallel requests get the same answers as sequential ones', async () => {
+      const requests = Array.from({ length: 100 }, (_, i) =>
+        i % 10 === 9
+          ? { path: '/v1/sentiment/batch', body: { texts: [texts[i % texts.length], `${texts[(i + 1) % texts.length]} #${i}`, texts[(i + 2) % texts.length]] } }
+          : { path: '/v1/sentiment', body: { text: `${texts[i % texts.length]} ${i % 7 === 0 ? 'again' : ''}`.trim() } },
+      );
+      const run = async ({ path, body }: (typeof requests)[number]) => {
+        const response = await postJson(path, body);
+        expect(response.status).toBe(200);
+        return response.json();
+      };
+      const sequential: unknown[] = [];
+      for (const request of requests) sequential.push(await run(request));
+      const parallel = await Promise.all(requests.map(run));
+      expect(parallel).toEqual(sequential);
+    });
+  });
+}
