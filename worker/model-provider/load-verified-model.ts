@@ -23,11 +23,15 @@ export async function loadVerifiedModel(ort: OrtRuntime, files: ModelFiles): Pro
     if (digest !== manifest.sha256) throw new ModelContractError(`model sha256 ${digest} differs from manifest ${manifest.sha256}`);
   }
   const model = await SentimentModel.load(ort, files.bytes);
-  if (model.version !== manifest.version) {
-    throw new ModelContractError(`model says version ${model.version}, manifest says ${manifest.version}`);
-  }
-  if (JSON.stringify(model.featurizerSpec) !== JSON.stringify(manifest.featurizer)) {
-    throw new ModelContractError('model and manifest name different featurizers');
+  const mismatch =
+    model.version !== manifest.version
+      ? `model says version ${model.version}, manifest says ${manifest.version}`
+      : JSON.stringify(model.featurizerSpec) !== JSON.stringify(manifest.featurizer)
+        ? 'model and manifest name different featurizers'
+        : null;
+  if (mismatch) {
+    await model.release(); // a refused model must not keep its session (and wasm memory) alive
+    throw new ModelContractError(mismatch);
   }
   return { model, manifest };
 }

@@ -1,0 +1,111 @@
+/**
+ * The Hub model provider inside workerd: proves it needs nothing but Web APIs (@huggingface/hub's
+ * fetch calls, crypto.subtle, AbortSignal.timeout/any, the Cache API) and that the Cache API
+ * adapter lets a second isolate skip the download. workerd cannot reach the Node local hub, so a
+ * small in-test Hub answers the requests the provider makes (resolve with Range, ETag,
+ * X-Repo-Commit), and counts them.
+ */
+import { describe, expect, it } from 'vitest';
+import fixtureManifest from '../test/fixtures/test-model.manifest.json';
+import fixture from '../test/fixtures/test-model.onnx';
+import { ortWorkerd } from '../runtime/ort-workerd';
+import { createHubModelProvider } from './hub-model-provider';
+import { sha256Hex } from './load-verified-model';
+import { cacheApiModelFileCache, type CacheLike } from './model-file-cache';
+
+const HUB = 'https://hub.test';
+const REPO = 'acme/sentiment';
+
+interface Commit {
+  manifest: Uint8Array;
+  model: Uint8Array;
+}
+
+/** The fixture model re-labelled: its version string is patched in place (same length, valid protobuf). */
+async function fixtureVersion(version: string): Promise<Commit> {
+  const model = new Uint8Array(fixture).slice();
+  const from = new TextEncoder().encode(fixtureManifest.version);
+  const to = new TextEncoder().encode(version);
+  if (from.length !== to.length) throw new Error('versions must have the same length');
+  const at = model.findIndex((_, i) => from.every((b, j) => model[i + j] === b));
+  model.set(to, at);
+  const manifest = { ...fixtureManifest, version, sha256: await sha256Hex(model), size_bytes: model.length };
+  return { model, manifest: new TextEncoder().encode(JSON.stringify(manifest)) };
+}
+
+function fakeHub(commits: Map<string, Commit>) {
+  const state = { main: '', requests: [] as string[] };
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    state.requests.push(url.pathname);
+    const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const sha = match && match[1] === REPO ? (match[2] === 'main' ? state.main : match[2]) : '';
+    const commit = commits.get(sha);
+    const file = commit && (match![3] === 'model.onnx' ? commit.model : match![3] === 'manifest.json' ? commit.manifest : undefined);
+    if (!file) return new Response('not found', { status: 404, headers: { 'X-Error-Code': 'EntryNotFound' } });
+    const headers = new Headers({ ETag: `"${await sha256Hex(file)}"`, 'X-Repo-Commit': sha, 'Accept-Ranges': 'bytes' });
+    if (new Headers(init?.headers).get('Range') === 'bytes=0-0') {
+      headers.set('Content-Range', `bytes 0-0/${file.length}`);
+      return new Response(file.slice(0, 1), { status: 206, headers });
+    }
+    return new Response(file.slice(), { status: 200, headers });
+  }) as typeof globalThis.fetch;
+  return { state, fetch };
+}
+
+const bundled = async () => ({ bytes: new Uint8Array(fixture), manifest: fixtureManifest });
+
+describe('HubModelProvider in workerd', () => {
+  it('loads from the Hub, shares downloads through the Cache API, and swaps versions', async () => {
+    const v1 = await fixtureVersion('v111');
+    const v2 = await fixtureVersion('v222');
+    const [sha1, sha2] = ['1'.repeat(40), '2'.repeat(40)];
+    const hub = fakeHub(new Map([[sha1, v1], [sha2, v2]]));
+    hub.state.main = sha1;
+    const cache = cacheApiModelFileCache(() => caches.open('hub-models-test') as Promise<CacheLike>);
+    const options = { ort: ortWorkerd, bundled, repo: REPO, hubUrl: HUB, fetch: hub.fetch, cache, checkIntervalMs: 1, releaseGraceMs: 0 };
+
+    const first = createHubModelProvider(options);
+    const loaded = await first.current();
+    expect(loaded.source).toBe(`hub:${REPO}@${sha1}`);
+    expect(loaded.manifest.version).toBe('v111');
+    expect((await loaded.model.predict(['good']))[0].label).toBeTruthy();
+    expect(hub.state.requests).toHaveLength(5); // probe, manifest (2), model (2)
+
+    hub.state.requests = [];
+    const second = createHubModelProvider(options); // another isolate in the same location
+    expect((await second.current()).source).toBe(`hub:${REPO}@${sha1}`);
+    expect(hub.state.requests).toEqual([`/${REPO}/resolve/main/manifest.json`]);
+
+    hub.state.main = sha2;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await first.maybeCheck();
+    expect((await first.current()).manifest.version).toBe('v222');
+    expect(first.status()).toMatchObject({ state: 'ready', source: `hub:${REPO}@${sha2}`, error: null });
+    await first.close();
+    await second.close();
+  });
+
+  it('serves the bundled model when the Hub cannot be reached', async () => {
+    const provider = createHubModelProvider({
+      ort: ortWorkerd,
+      bundled,
+      repo: REPO,
+      hubUrl: HUB,
+      fetch: (async () => {
+        throw new TypeError('Network connection lost.');
+      }) as typeof fetch,
+    });
+    expect((await provider.current()).source).toBe('bundled');
+    expect(provider.status().hub?.last_error).toMatch(/Network connection lost/);
+    await provider.close();
+  });
+
+  it('round-trips bytes through caches.default', async () => {
+    const cache = cacheApiModelFileCache((caches as unknown as { default: CacheLike }).default);
+    await cache.put('h/acme/x@abc/model.onnx', new Uint8Array([7, 8, 9]));
+    expect(Array.from((await cache.get('h/acme/x@abc/model.onnx')) ?? [])).toEqual([7, 8, 9]);
+    await cache.delete('h/acme/x@abc/model.onnx');
+    expect(await cache.get('h/acme/x@abc/model.onnx')).toBeNull();
+  });
+});
