@@ -27,10 +27,16 @@ export default defineConfig({
       },
       {
         // LOG_REQUESTS=false: the API contract sends hundreds of requests; app.test.ts checks the log lines.
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { LOG_REQUESTS: 'false' } } })],
+        // LOW_CONFIDENCE_LOGGING=false: those requests would otherwise fill CAPTURE_DB while the
+        // capture tests count its rows (feedback.workers.test.ts turns it on for its own env).
+        plugins: [
+          cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { LOG_REQUESTS: 'false', LOW_CONFIDENCE_LOGGING: 'false' } } }),
+        ],
         test: {
           name: 'workers',
           include: [WORKERS_TESTS],
+          // A local Hub stand-in on Node, for the capture tests that flush from workerd.
+          globalSetup: ['worker/capture/local-hub.global-setup.ts'],
           // The plugin hands binary modules to workerd as JSON arrays of numbers: about 1 s per MB,
           // so ORT's 14 MB wasm takes ~12 s and the 8.4 MB model ~8 s to import. Sharing one
           // module registry between test files pays that once per run instead of once per file.

@@ -34,7 +34,8 @@ describe('record ids', () => {
 });
 
 describe('records', () => {
-  const now = new Date('2026-11-27T08:30:00.123Z');
+  // Later than any real clock: ids never go back in time, and tests above made ids dated now + 10 s.
+  const now = new Date('2099-11-27T08:30:00.123Z');
 
   it('builds a feedback record with nulls for what the caller left out', () => {
     const input = feedbackInputSchema.parse({ text: 'meh', model_label: 'positive', correct_label: 'neutral' });
@@ -46,7 +47,7 @@ describe('records', () => {
       correct_label: 'neutral',
       confidence: null,
       model_version: null,
-      timestamp: '2026-11-27T08:30:00.123Z',
+      timestamp: '2099-11-27T08:30:00.123Z',
       source: 'api',
     });
     expect(recordIdTime(record.id)).toBe(now.getTime());

@@ -7,8 +7,13 @@
 import { z } from 'zod';
 import { LABELS } from './labels';
 
-/** Same limit as the sentiment request: anything we accept for scoring may be corrected. */
-export const MAX_TEXT_LENGTH = 10_000;
+/**
+ * A sanity bound in UTF-16 code units, not the API's limit: the API enforces its own
+ * MAX_TEXT_CHARS (default 5,000 code points, configurable up to 1,000,000) on both predictions
+ * and feedback before a record is made, and a code point is at most 2 code units. So anything
+ * accepted for scoring can be recorded and corrected, whatever the server's limit.
+ */
+export const MAX_TEXT_LENGTH = 2_000_000;
 
 export const RECORD_KINDS = ['feedback', 'low_confidence'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];

@@ -15,6 +15,8 @@ export type Limits = Pick<ServingConfig, 'maxTextChars' | 'maxBatchTexts'>;
 /** Marks the issue a too-long text raises, so it maps to `text_too_long` rather than `validation_failed`. */
 const TEXT_TOO_LONG = 'text_too_long';
 
+const probability = z.number().min(0).max(1);
+
 export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
   const text = z
     .string(expected('a string'))
@@ -50,10 +52,44 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
     )
     .openapi('BatchSentimentRequest');
 
-  return { sentimentRequest, batchRequest };
+  const label = (role: string) =>
+    z
+      .enum(LABELS, { error: (issue) => (issue.input === undefined ? 'is required' : `must be one of ${LABELS.join(', ')}`) })
+      .openapi({ description: role });
+
+  const feedbackRequest = z
+    .object(
+      {
+        text: text.openapi({ description: `The text that was scored. ${maxTextChars} characters at most`, example: 'not bad at all' }),
+        model_label: label('The label the model gave').openapi({ example: 'negative' }),
+        correct_label: label('The label that is right').openapi({ example: 'positive' }),
+        confidence: probability.nullable().optional().openapi({ description: "The model's confidence, if known", example: 0.52 }),
+        model_version: z.string(expected('a string')).min(1).max(64).nullable().optional().openapi({ description: 'The model version that answered, if known', example: 'v1' }),
+      },
+      expected('a JSON object'),
+    )
+    .openapi('FeedbackRequest');
+
+  return { sentimentRequest, batchRequest, feedbackRequest };
 }
 
-const probability = z.number().min(0).max(1);
+export const feedbackAcceptedSchema = z
+  .object({ id: z.string().openapi({ description: 'The stored record id (a ULID); the dataset repo row carries the same id', example: '01JDX3Q4ZS6K7PX8W1N0M4V2TA' }) })
+  .openapi('FeedbackAccepted');
+
+export const captureStatusSchema = z
+  .object({
+    depth: z.number().nullable().openapi({ description: 'Records waiting to be committed (cheap estimate)' }),
+    last_flush_at: z.string().nullable(),
+    last_flush_records: z.number().nullable(),
+    last_error: z.string().nullable(),
+    last_error_at: z.string().nullable(),
+    next_attempt_at: z.string().nullable(),
+    commits_last_hour: z.number(),
+    consecutive_failures: z.number(),
+    flushing: z.boolean(),
+  })
+  .openapi('CaptureStatus');
 
 export const scoresSchema = z
   .object(Object.fromEntries(LABELS.map((label) => [label, probability])) as Record<(typeof LABELS)[number], typeof probability>)
@@ -88,6 +124,7 @@ export const healthSchema = z
       hub: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Only when the model follows a Hub model repo: the state of its version checks' }),
     }),
     uptime_s: z.number().openapi({ description: 'Seconds since this process (Node) or isolate (workerd) started serving' }),
+    capture: captureStatusSchema.nullable().openapi({ description: 'Feedback/low-confidence buffer and its flushes to the dataset repo; null when capture is not set up' }),
   })
   .openapi('Health');
 

@@ -9,7 +9,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { SERVING_DEFAULTS } from './config';
+import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from './config';
 import type { AppDeps, AppEnv } from './env';
 import { ApiError, ERRORS, errorBody } from './errors';
 import { consoleLogger, silentLogger } from './logger';
@@ -19,6 +19,7 @@ import { requestId } from './middleware/request-id/index';
 import { requestLog } from './middleware/request-log/index';
 import { ModelUnavailableError } from './model-provider/model-provider';
 import { docsRoutes } from './routes/docs';
+import { feedbackRoutes } from './routes/feedback';
 import type { OpenApiDocument } from './routes/docs-page';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/model';
@@ -27,7 +28,15 @@ import { sentimentRoutes } from './routes/sentiment';
 export type App = OpenAPIHono<AppEnv>;
 
 export function createApp(options: AppDeps): App {
-  const deps: Required<AppDeps> = { log: consoleLogger, startedAt: Date.now(), config: SERVING_DEFAULTS, ...options };
+  const deps: Required<AppDeps> = {
+    log: consoleLogger,
+    startedAt: Date.now(),
+    config: SERVING_DEFAULTS,
+    intake: INTAKE_DEFAULTS,
+    capture: null,
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    ...options,
+  };
   const { config, log } = deps;
   const app = new OpenAPIHono<AppEnv>();
 
@@ -51,6 +60,10 @@ export function createApp(options: AppDeps): App {
 
   app.route('/', healthRoutes());
   app.route('/v1', sentimentRoutes(config));
+  if (deps.intake.feedbackApiKeys.length > 0) {
+    app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from FEEDBACK_API_KEYS' });
+  }
+  app.route('/v1', feedbackRoutes(config, deps.intake));
   app.route('/v1', modelRoutes());
   app.get('/', (c) => c.redirect('/docs'));
 

@@ -65,3 +65,71 @@ export function servingConfigFromEnv(env: Record<string, unknown>): ServingConfi
     logRequests: ['true', '1', 'yes'].includes(e.LOG_REQUESTS),
   };
 }
+
+// ---- feedback and low-confidence capture ----------------------------------------------------
+
+export const INTAKE_DEFAULTS = {
+  /** Bearer keys accepted by POST /v1/feedback; empty = no key needed. */
+  feedbackApiKeys: [] as readonly string[],
+  /** Feedback requests per client per minute (token bucket refill); 0 = no limit. */
+  feedbackRatePerMinute: 60,
+  /** Requests a client may send at once before the per-minute rate applies (bucket size). */
+  feedbackRateBurst: 60,
+  /** Log predictions whose top probability is below lowConfidenceThreshold. */
+  lowConfidenceLogging: true,
+  lowConfidenceThreshold: 0.55,
+  /** Fraction of low-confidence predictions recorded (0 disables, 1 records all). */
+  lowConfidenceSampleRate: 1,
+} as const;
+
+export interface IntakeConfig {
+  feedbackApiKeys: readonly string[];
+  feedbackRatePerMinute: number;
+  feedbackRateBurst: number;
+  lowConfidenceLogging: boolean;
+  lowConfidenceThreshold: number;
+  lowConfidenceSampleRate: number;
+}
+
+const fraction = (fallback: number) =>
+  z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(fallback));
+const nonNegativeInt = (fallback: number, max: number) =>
+  z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').max(max, `must be at most ${max}`).default(fallback));
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : typeof v === 'boolean' ? String(v) : undefined),
+    z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' }).default(String(fallback) as 'true' | 'false'),
+  );
+
+const intakeEnvSchema = z.object({
+  /** Comma-separated secret; unset or blank = feedback needs no key. */
+  FEEDBACK_API_KEYS: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
+    z.array(z.string().min(16, 'each key must be at least 16 characters')).default([]),
+  ),
+  FEEDBACK_RATE_LIMIT_PER_MINUTE: nonNegativeInt(INTAKE_DEFAULTS.feedbackRatePerMinute, 1_000_000),
+  /** Default: the per-minute rate. */
+  FEEDBACK_RATE_LIMIT_BURST: z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').optional()),
+  LOW_CONFIDENCE_LOGGING: flag(INTAKE_DEFAULTS.lowConfidenceLogging),
+  LOW_CONFIDENCE_THRESHOLD: fraction(INTAKE_DEFAULTS.lowConfidenceThreshold),
+  LOW_CONFIDENCE_SAMPLE_RATE: fraction(INTAKE_DEFAULTS.lowConfidenceSampleRate),
+});
+
+export const INTAKE_ENV_KEYS = Object.keys(intakeEnvSchema.shape) as (keyof typeof intakeEnvSchema.shape)[];
+
+/** Feedback and low-confidence settings. Error messages name the variable, never its value (API keys are secrets). */
+export function intakeConfigFromEnv(env: Record<string, unknown>): IntakeConfig {
+  const parsed = intakeEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid feedback settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    feedbackApiKeys: e.FEEDBACK_API_KEYS,
+    feedbackRatePerMinute: e.FEEDBACK_RATE_LIMIT_PER_MINUTE,
+    feedbackRateBurst: e.FEEDBACK_RATE_LIMIT_BURST ?? Math.max(1, e.FEEDBACK_RATE_LIMIT_PER_MINUTE),
+    lowConfidenceLogging: ['true', '1', 'yes', 'on'].includes(e.LOW_CONFIDENCE_LOGGING),
+    lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD,
+    lowConfidenceSampleRate: e.LOW_CONFIDENCE_SAMPLE_RATE,
+  };
+}

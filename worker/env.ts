@@ -3,8 +3,12 @@
  * Node the entry point reads the same names from process.env. Runtime-specific services arrive
  * as `AppDeps`, never through globals.
  */
-import type { ServingConfig } from './config';
+import type { Context } from 'hono';
+import type { Capture } from './capture/capture';
+import type { D1Like } from './capture/d1-buffer';
+import type { IntakeConfig, ServingConfig } from './config';
 import type { Logger } from './logger';
+import type { ApiKeyVariables } from './middleware/api-key/index';
 import type { RequestIdVariables } from './middleware/request-id/index';
 import type { RequestLogVariables } from './middleware/request-log/index';
 import type { ModelProvider } from './model-provider/model-provider';
@@ -16,6 +20,25 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   CORS_ORIGINS?: string;
   LOG_REQUESTS?: string;
+  /** Feedback and low-confidence settings (config.ts, intakeConfigFromEnv). FEEDBACK_API_KEYS is a secret. */
+  FEEDBACK_API_KEYS?: string;
+  FEEDBACK_RATE_LIMIT_PER_MINUTE?: string;
+  FEEDBACK_RATE_LIMIT_BURST?: string;
+  LOW_CONFIDENCE_LOGGING?: string;
+  LOW_CONFIDENCE_THRESHOLD?: string;
+  LOW_CONFIDENCE_SAMPLE_RATE?: string;
+  /** Capture (capture/config.ts): where and how often records are committed. HF_TOKEN is a secret. */
+  HF_ENDPOINT?: string;
+  HF_TOKEN?: string;
+  HF_DATASET_REPO?: string;
+  FLUSH_MAX_RECORDS?: string;
+  FLUSH_MAX_COMMITS_PER_HOUR?: string;
+  FLUSH_SIZE_THRESHOLD?: string;
+  FLUSH_BACKOFF_BASE_SECONDS?: string;
+  FLUSH_BACKOFF_CAP_SECONDS?: string;
+  FLUSH_TIMEOUT_SECONDS?: string;
+  /** D1 database buffering captured records until they are committed (wrangler.toml [[d1_databases]]). */
+  CAPTURE_DB?: D1Like;
 }
 
 export interface AppDeps {
@@ -24,6 +47,12 @@ export interface AppDeps {
   models: ModelProvider;
   /** Default: the defaults of config.ts. */
   config?: ServingConfig;
+  /** Feedback and low-confidence settings. Default: INTAKE_DEFAULTS of config.ts. */
+  intake?: IntakeConfig;
+  /** Durable buffer + Hub flusher for feedback and low-confidence records. null (default): feedback answers 503, nothing is logged. */
+  capture?: Capture | null;
+  /** The caller's address, for per-client rate limits. Default: the CF-Connecting-IP header (workerd); Node passes the socket address. */
+  clientAddress?: (c: Context) => string | undefined;
   /** Default: JSON lines on the console. */
   log?: Logger;
   /** When this process or isolate started serving (ms since the epoch), for /health's uptime. Default: when the app is built. */
@@ -33,5 +62,5 @@ export interface AppDeps {
 /** Hono's generic for this app: typed c.env and c.var. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: { deps: Required<AppDeps> } & RequestIdVariables & RequestLogVariables;
+  Variables: { deps: Required<AppDeps> } & RequestIdVariables & RequestLogVariables & ApiKeyVariables;
 }

@@ -12,9 +12,12 @@ export const ERRORS = {
   text_too_long: { status: 413, description: 'A text has more characters than the limit.' },
   batch_too_large: { status: 413, description: 'A batch has more texts than the limit.' },
   payload_too_large: { status: 413, description: 'The body has more bytes than the limit (checked before it is parsed).' },
+  unauthorized: { status: 401, description: 'This endpoint needs an API key (Authorization: Bearer <key>) and none or a wrong one was sent.' },
+  rate_limited: { status: 429, description: 'Too many requests from this client; the Retry-After header says how many seconds to wait.' },
   not_found: { status: 404, description: 'No such path.' },
   method_not_allowed: { status: 405, description: 'The path exists but not for this method; the Allow header lists the methods it has.' },
   model_unavailable: { status: 503, description: 'No model could be loaded; retry later. /health says why.' },
+  capture_unavailable: { status: 503, description: 'Feedback cannot be stored on this server right now (no buffer configured, or it failed); nothing was stored.' },
   internal_error: { status: 500, description: 'An unexpected failure; the X-Request-Id header identifies it in the logs.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

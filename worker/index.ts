@@ -1,16 +1,22 @@
 /**
  * workerd entry: ORT from the precompiled wasm module, the model from the bundle, settings from
- * the worker's vars. The model is shared by the whole isolate; the app is built on the first
- * request, when the vars are known (they are the same for every request of an isolate).
+ * the worker's vars, captured records in the CAPTURE_DB D1 binding. The model is shared by the
+ * whole isolate; the app is built on the first request, when the vars are known (they are the
+ * same for every request of an isolate). The Cron Trigger (wrangler.toml) runs scheduled(),
+ * which flushes the buffer to the dataset repo.
  */
 import { createApp, type App } from './app';
-import { servingConfigFromEnv } from './config';
+import type { Capture } from './capture/capture';
+import { captureConfigFromEnv } from './capture/config';
+import { intakeConfigFromEnv, servingConfigFromEnv } from './config';
 import type { Env } from './env';
 import { errorBody } from './errors';
 import { consoleLogger } from './logger';
 import manifest from './model/manifest.json';
 import modelBytes from './model/model.onnx';
 import { createStaticModelProvider } from './model-provider/model-provider';
+import { workerdCapture } from './runtime/capture-workerd';
+import { logFlush } from './runtime/log-flush';
 import { ortWorkerd } from './runtime/ort-workerd';
 
 const models = createStaticModelProvider({
@@ -19,12 +25,27 @@ const models = createStaticModelProvider({
   files: async () => ({ bytes: new Uint8Array(modelBytes), manifest }),
 });
 
+interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 const apps = new WeakMap<Env, App>();
+const captures = new WeakMap<Env, Capture | null>();
+
+function captureFor(env: Env): Capture | null {
+  let capture = captures.get(env);
+  if (capture === undefined) {
+    capture = workerdCapture(env.CAPTURE_DB, captureConfigFromEnv(env as Record<string, unknown>));
+    captures.set(env, capture);
+  }
+  return capture;
+}
 
 function appFor(env: Env): App {
   let app = apps.get(env);
   if (!app) {
-    app = createApp({ runtime: 'workerd', models, config: servingConfigFromEnv(env as Record<string, unknown>) });
+    const vars = env as Record<string, unknown>;
+    app = createApp({ runtime: 'workerd', models, config: servingConfigFromEnv(vars), intake: intakeConfigFromEnv(vars), capture: captureFor(env) });
     apps.set(env, app);
   }
   return app;
@@ -41,5 +62,18 @@ export default {
       return Response.json(errorBody('internal_error', 'the server is misconfigured; see its logs'), { status: 500 });
     }
     return app.fetch(request, env, ctx as Parameters<App['fetch']>[2]);
+  },
+
+  /** Cron Trigger: commit what the buffer holds (the scheduler applies backoff and the hourly limit). */
+  scheduled(_controller: unknown, env: Env, ctx: ExecutionContextLike): void {
+    let capture: Capture | null;
+    try {
+      capture = captureFor(env);
+    } catch (error) {
+      consoleLogger('error', { msg: (error as Error).message });
+      return;
+    }
+    if (!capture) return;
+    ctx.waitUntil(capture.scheduler.maybeFlush('schedule').then((outcome) => logFlush(consoleLogger, outcome)));
   },
 };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SentimentModel } from '../shared/sentiment-model';
-import { SERVING_DEFAULTS } from './config';
+import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from './config';
 import manifest from './model/manifest.json';
 import { DEFAULT_MODEL_DIR, nodeSettingsFromEnv, startNodeServer, type NodeServer } from './node-server';
 import { ortNode } from './runtime/ort-node';
@@ -138,7 +138,9 @@ describe('node-server without warm-up', () => {
 
 describe('nodeSettingsFromEnv', () => {
   it('has defaults for everything', () => {
-    expect(nodeSettingsFromEnv({})).toEqual({ port: 7860, hostname: '0.0.0.0', workers: 1, modelDir: DEFAULT_MODEL_DIR, config: SERVING_DEFAULTS });
+    expect(nodeSettingsFromEnv({})).toMatchObject({ port: 7860, hostname: '0.0.0.0', workers: 1, modelDir: DEFAULT_MODEL_DIR, config: SERVING_DEFAULTS, intake: INTAKE_DEFAULTS });
+    expect(nodeSettingsFromEnv({}).capture).toMatchObject({ path: '.data/capture.sqlite', config: { hub: null } });
+    expect(nodeSettingsFromEnv({ CAPTURE_DB_PATH: 'off' }).capture).toBeNull();
   });
 
   it('reads PORT, HOST, WEB_CONCURRENCY, MODEL_DIR and the serving settings; blank means unset', () => {

@@ -5,7 +5,10 @@
  *
  * Environment: PORT (7860, the Spaces port), HOST (0.0.0.0), WEB_CONCURRENCY (1: processes
  * sharing the port), MODEL_DIR (worker/model: model.onnx + manifest.json), plus the serving
- * settings of config.ts (MAX_TEXT_CHARS, MAX_BATCH_TEXTS, MAX_BODY_BYTES, CORS_ORIGINS, LOG_REQUESTS).
+ * settings of config.ts (MAX_TEXT_CHARS, MAX_BATCH_TEXTS, MAX_BODY_BYTES, CORS_ORIGINS, LOG_REQUESTS,
+ * FEEDBACK_*, LOW_CONFIDENCE_*), CAPTURE_DB_PATH (.data/capture.sqlite: the feedback buffer; `off`
+ * disables capture) and the capture settings of capture/config.ts (HF_ENDPOINT, HF_TOKEN,
+ * HF_DATASET_REPO, FLUSH_*).
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +16,14 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
+import type { IncomingMessage } from 'node:http';
 import { createApp } from './app';
-import { SERVING_DEFAULTS, servingConfigFromEnv, type ServingConfig } from './config';
+import type { Capture } from './capture/capture';
+import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
+import { INTAKE_DEFAULTS, intakeConfigFromEnv, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
 import { consoleLogger, type Logger } from './logger';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
+import { DEFAULT_CAPTURE_DB_PATH, startNodeCapture } from './runtime/capture-node';
 import { runClustered } from './runtime/node-cluster';
 import { ortNode } from './runtime/ort-node';
 
@@ -29,6 +36,10 @@ export interface NodeServerOptions {
   modelDir?: URL;
   /** Default: the defaults of config.ts. */
   config?: Partial<ServingConfig>;
+  /** Feedback and low-confidence settings; default INTAKE_DEFAULTS. */
+  intake?: Partial<IntakeConfig>;
+  /** Feedback buffer + flusher (startNodeCapture). Default none: feedback answers 503. */
+  capture?: Capture | null;
   log?: Logger;
   /** Start loading the model as soon as the server listens, so the first request does not wait for it. Default true. */
   warm?: boolean;
@@ -48,6 +59,8 @@ export function startNodeServer({
   config = {},
   log = consoleLogger,
   warm = true,
+  intake = {},
+  capture = null,
 }: NodeServerOptions = {}): Promise<NodeServer> {
   const models = createStaticModelProvider({
     ort: ortNode,
@@ -57,7 +70,17 @@ export function startNodeServer({
       manifest: JSON.parse(await readFile(new URL('manifest.json', modelDir), 'utf8')),
     }),
   });
-  const app = createApp({ runtime: 'node', models, config: { ...SERVING_DEFAULTS, ...config }, log, startedAt: Date.now() });
+  const app = createApp({
+    runtime: 'node',
+    models,
+    config: { ...SERVING_DEFAULTS, ...config },
+    intake: { ...INTAKE_DEFAULTS, ...intake },
+    capture,
+    // The socket's peer: a CF-Connecting-IP header from a client is not to be trusted here.
+    clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress,
+    log,
+    startedAt: Date.now(),
+  });
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
       if (warm) {
@@ -84,6 +107,7 @@ const processEnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   MODEL_DIR: z.string().min(1).optional(),
+  CAPTURE_DB_PATH: z.string().min(1).default(DEFAULT_CAPTURE_DB_PATH),
 });
 
 export interface NodeSettings {
@@ -92,6 +116,9 @@ export interface NodeSettings {
   workers: number;
   modelDir: URL;
   config: ServingConfig;
+  intake: IntakeConfig;
+  /** null: CAPTURE_DB_PATH=off. */
+  capture: { path: string; config: CaptureConfig } | null;
 }
 
 /** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
@@ -101,13 +128,15 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR } = parsed.data;
+  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH } = parsed.data;
   return {
     port: PORT,
     hostname: HOST,
     workers: WEB_CONCURRENCY,
     modelDir: MODEL_DIR ? pathToFileURL(`${resolve(MODEL_DIR)}/`) : DEFAULT_MODEL_DIR,
     config: servingConfigFromEnv(env),
+    intake: intakeConfigFromEnv(env),
+    capture: CAPTURE_DB_PATH === 'off' ? null : { path: CAPTURE_DB_PATH, config: captureConfigFromEnv(env) },
   };
 }
 
@@ -124,13 +153,23 @@ async function main(): Promise<void> {
     workers: settings.workers,
     log,
     startWorker: async () => {
-      const server = await startNodeServer({ port: settings.port, hostname: settings.hostname, modelDir: settings.modelDir, config: settings.config, log });
-      log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid });
+      const capture = settings.capture ? startNodeCapture({ ...settings.capture, log }) : null;
+      const server = await startNodeServer({
+        port: settings.port,
+        hostname: settings.hostname,
+        modelDir: settings.modelDir,
+        config: settings.config,
+        intake: settings.intake,
+        capture: capture?.capture ?? null,
+        log,
+      });
+      log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
       const stop = () => {
-        server.close().then(
-          () => process.exit(0),
-          () => process.exit(0),
-        );
+        const exit = () => {
+          capture?.close();
+          process.exit(0);
+        };
+        server.close().then(exit, exit);
         setTimeout(() => process.exit(0), 5_000).unref();
       };
       process.once('SIGTERM', stop);

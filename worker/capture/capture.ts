@@ -21,6 +21,11 @@ export interface Capture {
   scheduler: FlushScheduler;
   /** Store records durably; resolves once they would survive a crash. */
   accept(records: readonly CaptureRecord[]): Promise<void>;
+  /**
+   * For records nobody waits on (low-confidence logging): a runtime may gather them for a few
+   * milliseconds and store them together (one fsync for many requests on Node). Absent: accept.
+   */
+  acceptSoon?(records: readonly CaptureRecord[]): Promise<void>;
 }
 
 export function createCapture(options: { buffer: RecordBuffer; config: CaptureConfig; ledger?: FlushLedger; fetch?: typeof fetch; now?: () => number }): Capture {

@@ -7,14 +7,14 @@ const route = createRoute({
   method: 'get',
   path: '/health',
   summary: 'Liveness and the model this process serves',
-  description: 'Always 200 while the server runs. Never loads the model itself: on workerd `model.state` stays `idle` until a request needs the model; the Node server starts loading it at startup.',
+  description: 'Always 200 while the server runs. Never loads the model itself: on workerd `model.state` stays `idle` until a request needs the model; the Node server starts loading it at startup. `capture` shows the feedback buffer: records waiting, the last successful flush to the dataset repo and the last error.',
   responses: { 200: { description: 'The server is up', content: { 'application/json': { schema: healthSchema } } } },
 });
 
 export function healthRoutes(): OpenAPIHono<AppEnv> {
   const routes = new OpenAPIHono<AppEnv>();
-  routes.openapi(route, (c) => {
-    const { runtime, models, startedAt } = c.var.deps;
+  routes.openapi(route, async (c) => {
+    const { runtime, models, startedAt, capture } = c.var.deps;
     const model = models.status();
     return c.json(
       {
@@ -30,6 +30,8 @@ export function healthRoutes(): OpenAPIHono<AppEnv> {
           ...('hub' in model && model.hub ? { hub: { ...model.hub } as Record<string, unknown> } : {}),
         },
         uptime_s: Math.max(0, Math.round((Date.now() - startedAt) / 100) / 10),
+        // Two cheap reads (ledger row, depth estimate); never throws.
+        capture: capture ? await capture.scheduler.status() : null,
       },
       200,
     );

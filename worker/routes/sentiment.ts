@@ -4,10 +4,14 @@
  * is asked for, so a bad request never pays for, or triggers, a model load.
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { newLowConfidenceRecord, type CaptureRecord } from '../../shared/feedback-record';
 import { batchResultSchema, requestSchemas, sentimentResultSchema, validationHook, type Limits } from '../api-schemas';
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { jsonBody } from '../middleware/json-body/index';
+import { afterResponse } from '../runtime/after-response';
+import type { Prediction } from '../../shared/sentiment-model';
 
 const REQUEST_ERRORS = ['invalid_json', 'unsupported_media_type', 'validation_failed', 'payload_too_large', 'model_unavailable', 'internal_error'] as const;
 
@@ -47,6 +51,7 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
     c.set('batchSize', 1);
     const { model, manifest } = await c.var.deps.models.current();
     const [prediction] = await model.predict([text]);
+    logLowConfidence(c, [text], [prediction], manifest.version);
     return c.json({ ...prediction, model_version: manifest.version }, 200);
   });
 
@@ -55,8 +60,33 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
     c.set('batchSize', texts.length);
     const { model, manifest } = await c.var.deps.models.current();
     const results = await model.predict(texts);
+    logLowConfidence(c, texts, results, manifest.version);
     return c.json({ results, model_version: manifest.version }, 200);
   });
 
   return routes;
+}
+
+/**
+ * Records the predictions under the threshold (sampled), after the response: the check here is a
+ * comparison per text; building and storing records happens on a later task, and its failure is
+ * only logged.
+ */
+function logLowConfidence(c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
+  const { capture, intake, log } = c.var.deps;
+  if (!capture || !intake.lowConfidenceLogging || intake.lowConfidenceSampleRate <= 0) return;
+  let picked: number[] | undefined;
+  for (let i = 0; i < predictions.length; i++) {
+    if (predictions[i].confidence >= intake.lowConfidenceThreshold) continue;
+    if (intake.lowConfidenceSampleRate < 1 && Math.random() >= intake.lowConfidenceSampleRate) continue;
+    (picked ??= []).push(i);
+  }
+  if (!picked) return;
+  const chosen = picked;
+  afterResponse(c, log, 'low-confidence logging', async () => {
+    const now = new Date();
+    const records: CaptureRecord[] = chosen.map((i) => newLowConfidenceRecord({ text: texts[i], ...predictions[i], model_version: modelVersion }, now));
+    await (capture.acceptSoon ?? capture.accept)(records);
+    await capture.scheduler.maybeFlush('size');
+  });
 }

@@ -1,0 +1,170 @@
+/** POST /v1/feedback and low-confidence logging through app.request, on an in-memory SQLite buffer. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../app';
+import { createCapture, type Capture } from '../capture/capture';
+import { captureConfigFromEnv } from '../capture/config';
+import type { RecordBuffer } from '../capture/record-buffer';
+import { SqliteRecordBuffer } from '../capture/sqlite-buffer';
+import { INTAKE_DEFAULTS, SERVING_DEFAULTS, type IntakeConfig } from '../config';
+import { fixtureModelProvider } from '../test/fixture-provider';
+
+const buffers: SqliteRecordBuffer[] = [];
+afterEach(() => {
+  for (const b of buffers.splice(0)) b.close();
+});
+
+function setup(intake: Partial<IntakeConfig> = {}, buffer?: RecordBuffer) {
+  const sqlite = new SqliteRecordBuffer(':memory:');
+  buffers.push(sqlite);
+  const capture = createCapture({ buffer: buffer ?? sqlite, config: captureConfigFromEnv({}) });
+  const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, capture, intake: { ...INTAKE_DEFAULTS, feedbackRatePerMinute: 0, ...intake } });
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { app, capture, sqlite, post };
+}
+
+const GOOD = { text: 'not bad at all', model_label: 'negative', correct_label: 'positive' };
+const stored = async (capture: Capture) => capture.buffer.depth();
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('POST /v1/feedback', () => {
+  it('answers 202 with the id of the stored record', async () => {
+    const { capture, post } = setup();
+    const response = await post('/v1/feedback', { ...GOOD, confidence: 0.51, model_version: 'v1' });
+    expect(response.status).toBe(202);
+    const { id } = await response.json();
+    expect(await capture.buffer.oldest(10)).toEqual([
+      expect.objectContaining({ id, kind: 'feedback', text: GOOD.text, model_label: 'negative', correct_label: 'positive', confidence: 0.51, model_version: 'v1', source: 'api' }),
+    ]);
+  });
+
+  it('refuses bad input with the API errors and stores nothing', async () => {
+    const { capture, post, app } = setup();
+    const cases: Array<[string, Response, number, string]> = [
+      ['missing text', await post('/v1/feedback', { model_label: 'negative', correct_label: 'positive' }), 422, 'validation_failed'],
+      ['missing correct_label', await post('/v1/feedback', { text: 'x', model_label: 'negative' }), 422, 'validation_failed'],
+      ['unknown label', await post('/v1/feedback', { ...GOOD, correct_label: 'happy' }), 422, 'validation_failed'],
+      ['empty text', await post('/v1/feedback', { ...GOOD, text: '   ' }), 422, 'validation_failed'],
+      ['confidence out of range', await post('/v1/feedback', { ...GOOD, confidence: 2 }), 422, 'validation_failed'],
+      ['text over the limit', await post('/v1/feedback', { ...GOOD, text: 'y'.repeat(SERVING_DEFAULTS.maxTextChars + 1) }), 413, 'text_too_long'],
+      ['1 MB text', await post('/v1/feedback', { ...GOOD, text: 'z'.repeat(1_048_576) }), 413, 'payload_too_large'],
+      ['invalid JSON', await post('/v1/feedback', '{"text": "x",'), 400, 'invalid_json'],
+      ['an array', await post('/v1/feedback', [GOOD]), 422, 'validation_failed'],
+      ['wrong content type', await app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(GOOD) }), 415, 'unsupported_media_type'],
+      ['GET', await app.request('/v1/feedback'), 405, 'method_not_allowed'],
+    ];
+    for (const [what, response, status, code] of cases) {
+      expect({ what, status: response.status, code: (await response.json()).error.code }).toEqual({ what, status, code });
+    }
+    expect(await stored(capture)).toBe(0);
+  });
+
+  it('with API keys: 401 without or with a wrong key, 202 with a right one', async () => {
+    const keys = ['k-aaaaaaaaaaaaaaaaaaaa', 'k-bbbbbbbbbbbbbbbbbbbb'];
+    const { capture, post, app } = setup({ feedbackApiKeys: keys });
+    const none = await post('/v1/feedback', GOOD);
+    expect(none.status).toBe(401);
+    expect((await none.json()).error.code).toBe('unauthorized');
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await post('/v1/feedback', GOOD, { authorization: 'Bearer k-aaaaaaaaaaaaaaaaaaab' })).status).toBe(401);
+    expect((await post('/v1/feedback', GOOD, { authorization: 'Basic abc' })).status).toBe(401);
+    expect(await stored(capture)).toBe(0);
+    expect((await post('/v1/feedback', GOOD, { authorization: `Bearer ${keys[1]}` })).status).toBe(202);
+    expect(await stored(capture)).toBe(1);
+    const doc = await (await app.request('/openapi.json')).json();
+    expect(doc.paths['/v1/feedback'].post.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('10,000 requests from one client in a second: the burst is accepted, the rest get 429 with Retry-After and are not stored', async () => {
+    const { capture, post } = setup({ feedbackRatePerMinute: 60, feedbackRateBurst: 60 });
+    const started = Date.now();
+    const responses = await Promise.all(Array.from({ length: 10_000 }, (_, i) => post('/v1/feedback', { ...GOOD, text: `flood ${i}` }, { 'cf-connecting-ip': '198.51.100.1' })));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const statuses = responses.map((r) => r.status);
+    const accepted = statuses.filter((s) => s === 202).length;
+    expect(accepted).toBeGreaterThanOrEqual(60);
+    expect(accepted).toBeLessThanOrEqual(70); // the burst, plus what refilled meanwhile
+    expect(statuses.filter((s) => s === 429).length).toBe(10_000 - accepted);
+    const limited = responses.find((r) => r.status === 429)!;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await limited.json()).error.code).toBe('rate_limited');
+    expect(await stored(capture)).toBe(accepted);
+    // Another client is not affected.
+    expect((await post('/v1/feedback', GOOD, { 'cf-connecting-ip': '198.51.100.2' })).status).toBe(202);
+  }, 60_000);
+
+  it('503 capture_unavailable without a capture buffer, or when the buffer fails', async () => {
+    const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {} });
+    const response = await app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GOOD) });
+    expect(response.status).toBe(503);
+    expect((await response.json()).error.code).toBe('capture_unavailable');
+    const failing: RecordBuffer = { append: async () => Promise.reject(new Error('disk full')), oldest: async () => [], remove: async () => {}, depth: async () => 0, depthEstimate: async () => 0 };
+    const { post } = setup({}, failing);
+    expect((await post('/v1/feedback', GOOD)).status).toBe(503);
+  });
+});
+
+describe('low-confidence logging', () => {
+  // The fixture model's answers: confident on the first, unsure on the second (checked below).
+  const CONFIDENT = 'I love this, great!';
+  const UNSURE = 'meeting at 3';
+
+  it('records a prediction under the threshold, not a confident one, after the response', async () => {
+    const { capture, post } = setup({ lowConfidenceThreshold: 0.55 });
+    const sure = await (await post('/v1/sentiment', { text: CONFIDENT })).json();
+    const unsure = await (await post('/v1/sentiment', { text: UNSURE })).json();
+    expect(sure.confidence).toBeGreaterThanOrEqual(0.55);
+    expect(unsure.confidence).toBeLessThan(0.55);
+    await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(1));
+    await settle();
+    expect(await capture.buffer.oldest(10)).toEqual([
+      expect.objectContaining({ kind: 'low_confidence', text: UNSURE, label: unsure.label, confidence: unsure.confidence, scores: unsure.scores, model_version: unsure.model_version, source: 'auto' }),
+    ]);
+    await post('/v1/sentiment/batch', { texts: [CONFIDENT, UNSURE, UNSURE] });
+    await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(3));
+    await settle();
+    expect(await capture.buffer.depth()).toBe(3);
+  });
+
+  it('does not wait for the record: the response comes while the buffer is still writing', async () => {
+    let release!: () => void;
+    const appended: unknown[] = [];
+    const slow: RecordBuffer = {
+      append: (records) => new Promise<void>((resolve) => (release = () => (appended.push(...records), resolve()))),
+      oldest: async () => [],
+      remove: async () => {},
+      depth: async () => appended.length,
+      depthEstimate: async () => appended.length,
+    };
+    const { post } = setup({ lowConfidenceThreshold: 1 }, slow);
+    const response = await post('/v1/sentiment', { text: UNSURE });
+    expect(response.status).toBe(200);
+    expect(appended).toHaveLength(0);
+    await vi.waitFor(() => expect(release).toBeDefined()); // append() started, after the response
+    release();
+    await vi.waitFor(() => expect(appended).toHaveLength(1));
+  });
+
+  it('is off with LOW_CONFIDENCE_LOGGING=false or a sample rate of 0; a failing buffer never fails the prediction', async () => {
+    for (const intake of [{ lowConfidenceLogging: false }, { lowConfidenceSampleRate: 0 }]) {
+      const { capture, post } = setup({ ...intake, lowConfidenceThreshold: 1 });
+      expect((await post('/v1/sentiment', { text: UNSURE })).status).toBe(200);
+      await settle();
+      expect(await capture.buffer.depth()).toBe(0);
+    }
+    const failing: RecordBuffer = { append: async () => Promise.reject(new Error('disk full')), oldest: async () => [], remove: async () => {}, depth: async () => 0, depthEstimate: async () => 0 };
+    const { post } = setup({ lowConfidenceThreshold: 1 }, failing);
+    expect((await post('/v1/sentiment', { text: UNSURE })).status).toBe(200);
+    await settle();
+  });
+});
+
+describe('GET /health with capture', () => {
+  it('shows the buffer depth and the flush state', async () => {
+    const { app, post } = setup();
+    await post('/v1/feedback', GOOD);
+    const body = await (await app.request('/health')).json();
+    expect(body.capture).toMatchObject({ depth: 1, last_flush_at: null, consecutive_failures: 0, flushing: false });
+  });
+});
