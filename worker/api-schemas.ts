@@ -128,7 +128,8 @@ export const healthSchema = z
   })
   .openapi('Health');
 
-export const modelManifestSchema = manifestSchema.openapi('ModelManifest', {
+// Rebuilt with this module's z: a schema made before @hono/zod-openapi was imported has no .openapi().
+export const modelManifestSchema = z.object(manifestSchema.shape).openapi('ModelManifest', {
   description: "The serving model's manifest.json: version, training data, hyper-parameters and holdout metrics",
 });
 

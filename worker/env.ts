@@ -37,6 +37,14 @@ export interface Env {
   FLUSH_BACKOFF_BASE_SECONDS?: string;
   FLUSH_BACKOFF_CAP_SECONDS?: string;
   FLUSH_TIMEOUT_SECONDS?: string;
+  /** The Hub model repo to follow (model-provider/hub-settings.ts); unset = the bundled model only. */
+  HF_MODEL_REPO?: string;
+  MODEL_REVISION?: string;
+  MODEL_CHECK_INTERVAL_S?: string;
+  MODEL_CHECK_MAX_BACKOFF_S?: string;
+  MODEL_RELEASE_GRACE_S?: string;
+  MODEL_HUB_TIMEOUT_S?: string;
+  MODEL_COLD_START_TIMEOUT_S?: string;
   /** D1 database buffering captured records until they are committed (wrangler.toml [[d1_databases]]). */
   CAPTURE_DB?: D1Like;
 }

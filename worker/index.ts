@@ -14,16 +14,36 @@ import { errorBody } from './errors';
 import { consoleLogger } from './logger';
 import manifest from './model/manifest.json';
 import modelBytes from './model/model.onnx';
-import { createStaticModelProvider } from './model-provider/model-provider';
+import { createHubModelProvider, type HubModelProvider } from './model-provider/hub-model-provider';
+import { hubModelSettingsFromEnv } from './model-provider/hub-settings';
+import { cacheApiModelFileCache, type CacheLike } from './model-provider/model-file-cache';
+import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
 import { workerdCapture } from './runtime/capture-workerd';
 import { logFlush } from './runtime/log-flush';
 import { ortWorkerd } from './runtime/ort-workerd';
 
-const models = createStaticModelProvider({
-  ort: ortWorkerd,
-  source: 'bundled',
-  files: async () => ({ bytes: new Uint8Array(modelBytes), manifest }),
-});
+const bundled = async () => ({ bytes: new Uint8Array(modelBytes), manifest });
+
+/** One per isolate. With HF_MODEL_REPO the Hub is asked for newer versions (after responses, via waitUntil). */
+let models: { provider: ModelProvider; hub: HubModelProvider | null } | undefined;
+
+function modelsFor(env: Env): NonNullable<typeof models> {
+  if (!models) {
+    const settings = hubModelSettingsFromEnv(env as Record<string, unknown>);
+    const hub = settings.repo
+      ? createHubModelProvider({
+          ...settings,
+          ort: ortWorkerd,
+          bundled,
+          // Re-opened per call: no cache object is carried from one request to another.
+          cache: cacheApiModelFileCache(() => caches.open('hub-models') as Promise<CacheLike>),
+          log: consoleLogger,
+        })
+      : null;
+    models = { hub, provider: hub ?? createStaticModelProvider({ ort: ortWorkerd, source: 'bundled', files: bundled }) };
+  }
+  return models;
+}
 
 interface ExecutionContextLike {
   waitUntil(promise: Promise<unknown>): void;
@@ -45,7 +65,7 @@ function appFor(env: Env): App {
   let app = apps.get(env);
   if (!app) {
     const vars = env as Record<string, unknown>;
-    app = createApp({ runtime: 'workerd', models, config: servingConfigFromEnv(vars), intake: intakeConfigFromEnv(vars), capture: captureFor(env) });
+    app = createApp({ runtime: 'workerd', models: modelsFor(env).provider, config: servingConfigFromEnv(vars), intake: intakeConfigFromEnv(vars), capture: captureFor(env) });
     apps.set(env, app);
   }
   return app;
@@ -61,7 +81,10 @@ export default {
       consoleLogger('error', { msg: (error as Error).message });
       return Response.json(errorBody('internal_error', 'the server is misconfigured; see its logs'), { status: 500 });
     }
-    return app.fetch(request, env, ctx as Parameters<App['fetch']>[2]);
+    const response = app.fetch(request, env, ctx as Parameters<App['fetch']>[2]);
+    const hub = modelsFor(env).hub;
+    if (hub) (ctx as ExecutionContextLike).waitUntil(hub.maybeCheck()); // cheap unless a check is due
+    return response;
   },
 
   /** Cron Trigger: commit what the buffer holds (the scheduler applies backoff and the hourly limit). */

@@ -8,7 +8,8 @@
  * settings of config.ts (MAX_TEXT_CHARS, MAX_BATCH_TEXTS, MAX_BODY_BYTES, CORS_ORIGINS, LOG_REQUESTS,
  * FEEDBACK_*, LOW_CONFIDENCE_*), CAPTURE_DB_PATH (.data/capture.sqlite: the feedback buffer; `off`
  * disables capture) and the capture settings of capture/config.ts (HF_ENDPOINT, HF_TOKEN,
- * HF_DATASET_REPO, FLUSH_*).
+ * HF_DATASET_REPO, FLUSH_*) and the model repo settings of model-provider/hub-settings.ts (HF_MODEL_REPO,
+ * MODEL_REVISION, MODEL_CHECK_INTERVAL_S, …).
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,11 @@ import type { Capture } from './capture/capture';
 import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
 import { INTAKE_DEFAULTS, intakeConfigFromEnv, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
 import { consoleLogger, type Logger } from './logger';
+import { startModelCheckTimer } from './model-provider/check-timer';
+import { createHubModelProvider } from './model-provider/hub-model-provider';
+import { hubModelSettingsFromEnv, type HubModelSettings } from './model-provider/hub-settings';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
+import type { ModelFiles } from './model-provider/load-verified-model';
 import { DEFAULT_CAPTURE_DB_PATH, startNodeCapture } from './runtime/capture-node';
 import { runClustered } from './runtime/node-cluster';
 import { ortNode } from './runtime/ort-node';
@@ -43,6 +48,8 @@ export interface NodeServerOptions {
   log?: Logger;
   /** Start loading the model as soon as the server listens, so the first request does not wait for it. Default true. */
   warm?: boolean;
+  /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
+  hubModel?: Partial<HubModelSettings>;
 }
 
 export interface NodeServer {
@@ -61,15 +68,16 @@ export function startNodeServer({
   warm = true,
   intake = {},
   capture = null,
+  hubModel = {},
 }: NodeServerOptions = {}): Promise<NodeServer> {
-  const models = createStaticModelProvider({
-    ort: ortNode,
-    source: 'bundled',
-    files: async () => ({
-      bytes: new Uint8Array(await readFile(new URL('model.onnx', modelDir))),
-      manifest: JSON.parse(await readFile(new URL('manifest.json', modelDir), 'utf8')),
-    }),
+  const bundled = async (): Promise<ModelFiles> => ({
+    bytes: new Uint8Array(await readFile(new URL('model.onnx', modelDir))),
+    manifest: JSON.parse(await readFile(new URL('manifest.json', modelDir), 'utf8')),
   });
+  // With a model repo, a timer asks the Hub for a newer version; requests never wait for it.
+  const hub = hubModel.repo ? createHubModelProvider({ ...hubModel, ort: ortNode, bundled, log }) : null;
+  const models: ModelProvider = hub ?? createStaticModelProvider({ ort: ortNode, source: 'bundled', files: bundled });
+  const stopChecks = hub ? startModelCheckTimer(hub, 1_000) : () => {};
   const app = createApp({
     runtime: 'node',
     models,
@@ -90,12 +98,15 @@ export function startNodeServer({
         server,
         models,
         url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
-        close: () =>
-          new Promise((done, fail) => {
+        close: async () => {
+          stopChecks();
+          await new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
             // Keep-alive connections would hold close() open until they time out.
             if ('closeIdleConnections' in server) server.closeIdleConnections();
-          }),
+          });
+          await hub?.close();
+        },
       });
     });
     server.once('error', reject);
@@ -119,6 +130,7 @@ export interface NodeSettings {
   intake: IntakeConfig;
   /** null: CAPTURE_DB_PATH=off. */
   capture: { path: string; config: CaptureConfig } | null;
+  hubModel: HubModelSettings;
 }
 
 /** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
@@ -137,6 +149,7 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
     config: servingConfigFromEnv(env),
     intake: intakeConfigFromEnv(env),
     capture: CAPTURE_DB_PATH === 'off' ? null : { path: CAPTURE_DB_PATH, config: captureConfigFromEnv(env) },
+    hubModel: hubModelSettingsFromEnv(env),
   };
 }
 
@@ -161,6 +174,7 @@ async function main(): Promise<void> {
         config: settings.config,
         intake: settings.intake,
         capture: capture?.capture ?? null,
+        hubModel: settings.hubModel,
         log,
       });
       log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
