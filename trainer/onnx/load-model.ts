@@ -1,12 +1,10 @@
-/** Loads an ONNX model for the trainer with onnxruntime-web's Node build: the engine the workers run. */
+/** Loads an ONNX model for the trainer with the Node server's onnxruntime: the engine the workers run. */
 import { readFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-web';
 import { SentimentModel } from '../../shared/sentiment-model';
-
-ort.env.wasm.numThreads = 1; // the single-threaded kernels workerd runs, so numbers match
+import { ortNode } from '../../worker/runtime/ort-node';
 
 export function loadModelBytes(bytes: Uint8Array): Promise<SentimentModel> {
-  return SentimentModel.load(ort, bytes);
+  return SentimentModel.load(ortNode, bytes);
 }
 
 export async function loadModelFile(path: string): Promise<SentimentModel> {
