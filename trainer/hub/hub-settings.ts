@@ -1,5 +1,5 @@
 /** Where the trainer finds the Hub: flags first, then the environment. Tokens are never printed. */
-export const PUBLIC_HUB_URL = 'https://huggingface.co';
+import { PUBLIC_HUB_URL } from '../../shared/hub-endpoint';
 
 export interface HubSettings {
   hubUrl: string;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { featurizerSpec } from '../../shared/featurizer/index';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, TOKEN, type Published } from './hub-test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, TOKEN, type Published, modelDownloads } from './hub-test-helpers';
 
 // Each test publishes the 8.4 MB model and creates ORT sessions: seconds on a busy 2-CPU machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 30_000 });
@@ -25,8 +25,6 @@ afterAll(async () => {
   await removeDir(hub.dir);
 });
 
-/** Responses that carried (part of) a model body, not just a 1-byte range probe. */
-const modelDownloads = (since: number) => requestsSince(hub, since).filter((r) => r.path.endsWith('/model.onnx') && r.bytes > 1);
 
 describe('versions that must not serve', () => {
   const original = () => bundledModel().bytes;
@@ -96,7 +94,7 @@ describe('versions that must not serve', () => {
     let since = hub.requests.lastSeq;
     await provider.maybeCheck();
     expect(await provider.current()).toBe(v1);
-    expect(modelDownloads(since)).toHaveLength(downloadsModel ? 1 : 0);
+    expect(modelDownloads(hub, since)).toHaveLength(downloadsModel ? 1 : 0);
     const status = provider.status();
     expect(status).toMatchObject({ state: 'ready', version: 'v1', error: expect.stringMatching(error) });
     expect(status.hub).toMatchObject({

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, TOKEN } from './hub-test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, TOKEN, modelDownloads } from './hub-test-helpers';
 import { startModelCheckTimer } from './check-timer';
 import { memoryModelFileCache } from './model-file-cache';
 
@@ -28,8 +28,6 @@ afterAll(async () => {
   await removeDir(hub.dir);
 });
 
-/** Responses that carried (part of) a model body, not just a 1-byte range probe. */
-const modelDownloads = (since: number) => requestsSince(hub, since).filter((r) => r.path.endsWith('/model.onnx') && r.bytes > 1);
 
 describe('where the model comes from', () => {
   it('serves the latest published version from the Hub, then the next one after a check', async () => {
@@ -162,7 +160,7 @@ describe('where the model comes from', () => {
     const fromHub = await provider.current();
     expect(fromHub.source).toBe(`hub:${repo}@${v1.sha}`);
     expect(fromHub.model).toBe(bundled.model);
-    expect(modelDownloads(since)).toEqual([]);
+    expect(modelDownloads(hub, since)).toEqual([]);
     await provider.close();
   });
 });
@@ -246,7 +244,7 @@ describe('the version check', () => {
     await Promise.all(calls);
     const requests = requestsSince(hub, since);
     expect(requests.filter((r) => r.path === `/${repo}/resolve/main/manifest.json`)).toHaveLength(1);
-    expect(modelDownloads(since)).toHaveLength(1);
+    expect(modelDownloads(hub, since)).toHaveLength(1);
     expect((await provider.current()).manifest.version).toBe('v2');
     await provider.close();
   });

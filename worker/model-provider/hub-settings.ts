@@ -4,8 +4,9 @@
  * provider serves the bundled model and never talks to the Hub.
  */
 import { z } from 'zod';
+import { PUBLIC_HUB_URL } from '../../shared/hub-endpoint';
 
-export const PUBLIC_HUB_URL = 'https://huggingface.co';
+export { PUBLIC_HUB_URL };
 
 export const HUB_MODEL_DEFAULTS = {
   checkIntervalS: 60,

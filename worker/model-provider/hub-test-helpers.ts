@@ -132,3 +132,8 @@ export function hubProvider(hub: LocalHub, repo: string | undefined, options: Pa
 export function requestsSince(hub: LocalHub, since: number) {
   return hub.requests.list({ since }).map((e) => ({ method: e.method, route: e.route, path: e.path, bytes: e.responseBytes }));
 }
+
+/** Responses that carried (part of) a model body, not just a 1-byte range probe. */
+export function modelDownloads(hub: LocalHub, since: number) {
+  return requestsSince(hub, since).filter((r) => r.path.endsWith('/model.onnx') && r.bytes > 1);
+}
