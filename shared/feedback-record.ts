@@ -67,6 +67,28 @@ export type LowConfidenceRecord = z.infer<typeof lowConfidenceRecordSchema>;
 export const captureRecordSchema = z.discriminatedUnion('kind', [feedbackRecordSchema, lowConfidenceRecordSchema]);
 export type CaptureRecord = z.infer<typeof captureRecordSchema>;
 
+/**
+ * A label an LLM gave an uncertain text: written to `self_labeled/` by the self-labelling step,
+ * read by the retrainer. Never captured by the worker, so not part of CaptureRecord.
+ */
+export const selfLabeledRecordSchema = z.object({
+  id: recordIdSchema,
+  kind: z.literal('self_labeled'),
+  text: textSchema,
+  label: labelSchema,
+  confidence: probabilitySchema.nullable(),
+  /** Which labeller said so, e.g. `nim:meta/llama-3.1-8b-instruct`. */
+  labeler: z.string().min(1).max(200),
+  timestamp: timestampSchema,
+  source: z.literal('llm'),
+});
+export type SelfLabeledRecord = z.infer<typeof selfLabeledRecordSchema>;
+
+/** Every record kind the dataset repo holds, one folder each. */
+export const DATASET_RECORD_KINDS = ['feedback', 'low_confidence', 'self_labeled'] as const;
+export const datasetRecordSchema = z.discriminatedUnion('kind', [feedbackRecordSchema, lowConfidenceRecordSchema, selfLabeledRecordSchema]);
+export type DatasetRecord = z.infer<typeof datasetRecordSchema>;
+
 /** A feedback record as accepted now (`now` is also the time inside its id). */
 export function newFeedbackRecord(input: FeedbackInput, now: Date = new Date()): FeedbackRecord {
   return feedbackRecordSchema.parse({
@@ -107,6 +129,11 @@ export function newLowConfidenceRecord(prediction: LowConfidencePrediction, now:
 /** One JSONL line of a shard back into a record (the trainer's reader). Throws on a malformed line. */
 export function parseRecordLine(line: string): CaptureRecord {
   return captureRecordSchema.parse(JSON.parse(line));
+}
+
+/** One JSONL line of any dataset shard (including self-labelled ones). Throws on a malformed line. */
+export function parseDatasetRecordLine(line: string): DatasetRecord {
+  return datasetRecordSchema.parse(JSON.parse(line));
 }
 
 // ---- ids ------------------------------------------------------------------------------------

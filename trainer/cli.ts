@@ -1,6 +1,10 @@
 /** The trainer's command line: `tsx trainer/cli.ts <command> [flags]`, one module per command. */
 import { evaluateCommand, usage as evaluateUsage } from './commands/evaluate';
+import { mergeCommand, usage as mergeUsage } from './commands/merge';
+import { monitorCommand, usage as monitorUsage } from './commands/monitor';
 import { publishCommand, usage as publishUsage } from './commands/publish';
+import { pullCommand, usage as pullUsage } from './commands/pull';
+import { retrainCommand, usage as retrainUsage } from './commands/retrain';
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { UsageError } from './commands/usage-error';
 
@@ -8,6 +12,10 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   evaluate: evaluateCommand,
   publish: publishCommand,
+  pull: pullCommand,
+  merge: mergeCommand,
+  retrain: retrainCommand,
+  monitor: monitorCommand,
 };
 
 const help = `usage: trainer <command> [flags]
@@ -15,7 +23,11 @@ const help = `usage: trainer <command> [flags]
 commands:
   ${trainUsage}
   ${evaluateUsage}
-  ${publishUsage}`;
+  ${publishUsage}
+  ${pullUsage}
+  ${mergeUsage}
+  ${retrainUsage}
+  ${monitorUsage}`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { manifestSchema, nextModelVersion, type Manifest } from '../../shared/manifest';
-import { setModelVersion } from '../export/set-model-version';
+import { manifestSchema } from '../../shared/manifest';
+import { historyLine } from '../hub/history';
 import { hubSettings } from '../hub/hub-settings';
-import { renderModelCard } from '../hub/model-card';
+import { releaseFiles } from '../hub/release';
 import { MODEL_FILES, publishFiles, readPublishedState } from '../hub/model-repo';
 import { UsageError } from './usage-error';
 
@@ -39,17 +39,10 @@ export async function publishCommand(argv: string[]): Promise<void> {
 
   log(`reading ${values.repo} on ${hub.hubUrl}`);
   const published = await readPublishedState(values.repo, hub);
-  const version = nextModelVersion(published.manifest?.version ?? null);
-  const model = setModelVersion(bytes, version);
-  const manifest: Manifest = manifestSchema.parse({
-    ...local,
-    version,
-    sha256: sha256(model),
-    size_bytes: model.length,
-    parent_version: published.manifest?.version ?? null,
-  });
-  const history = published.history + historyLine(manifest, true);
-  const card = renderModelCard(manifest, values.repo);
+  const files = releaseFiles(values.repo, bytes, local, published);
+  const { model, manifest, card } = files;
+  const version = manifest.version;
+  const history = files.history + historyLine(manifest, { promoted: true, reason: 'published by hand (trainer publish)' });
 
   const plan = {
     repo: values.repo,
@@ -71,10 +64,4 @@ export async function publishCommand(argv: string[]): Promise<void> {
   const sha = await publishFiles(values.repo, hub, { model, manifest, card, history }, published.sha);
   log(`published ${version} as commit ${sha}`);
   console.log(JSON.stringify({ ...plan, commit: sha }, null, 2));
-}
-
-/** One line of metrics/history.jsonl: every trained candidate, promoted or not. */
-export function historyLine(manifest: Manifest, promoted: boolean): string {
-  const { version, created_at, parent_version, training_data, metrics } = manifest;
-  return JSON.stringify({ version, created_at, recorded_at: new Date().toISOString(), promoted, parent_version, training_data, metrics }) + '\n';
 }

@@ -7,7 +7,7 @@ import { METADATA_KEYS, MODEL_INPUT_COUNTS, MODEL_INPUT_IDS, MODEL_OUTPUT, PAD_T
 import { readModelMetadata } from '../../shared/sentiment-model';
 import { cleanRows } from '../data/clean';
 import { parseLabelledCsv } from '../data/csv';
-import { PARITY_TOLERANCE } from '../commands/train';
+import { PARITY_TOLERANCE } from '../model/train-candidate';
 import { loadModelBytes, predictAll } from '../onnx/load-model';
 import { columnIndex, predictTokens, softmax, type LinearTfidfModel } from '../model/linear-model';
 import { maxAbsDifference } from '../model/parity';

@@ -74,3 +74,28 @@ export async function publishFiles(repo: string, hub: HubSettings, files: Publis
   if (!result?.commit.oid) throw new Error('the Hub did not return a commit');
   return result.commit.oid;
 }
+
+/** model.onnx at a commit (the model production serves). */
+export async function downloadModel(repo: string, hub: HubSettings, sha: string): Promise<Uint8Array> {
+  const blob = await downloadFile({ repo: modelRepo(repo), path: MODEL_FILES.model, revision: sha, hubUrl: hub.hubUrl, accessToken: hub.accessToken });
+  if (!blob) throw new Error(`${repo}@${sha.slice(0, 12)} has a manifest but no ${MODEL_FILES.model}`);
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/**
+ * Records a candidate that was not promoted: one commit that only touches metrics/history.jsonl.
+ * Workers see the same manifest at the new head, so nothing reloads.
+ */
+export async function commitHistory(repo: string, hub: HubSettings, history: string, parentSha: string, title: string): Promise<string> {
+  if (!hub.accessToken) throw new Error('HF_TOKEN is not set: recording history needs a Hugging Face token with write access (hf_…)');
+  const result = await commit({
+    repo: modelRepo(repo),
+    hubUrl: hub.hubUrl,
+    accessToken: hub.accessToken,
+    title,
+    parentCommit: parentSha,
+    operations: [{ operation: 'addOrUpdate', path: MODEL_FILES.history, content: new Blob([history], { type: 'text/plain' }) }],
+  });
+  if (!result?.commit.oid) throw new Error('the Hub did not return a commit');
+  return result.commit.oid;
+}

@@ -1,0 +1,84 @@
+/**
+ * `pull`: copies the dataset repo's record shards (feedback/, low_confidence/, self_labeled/) at
+ * its current head into a local folder, and records which revision that was. Shards are
+ * append-only and never rewritten, so a shard already on disk is not downloaded again.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { datasetInfo, downloadFile, listFiles, type RepoDesignation } from '@huggingface/hub';
+import { z } from 'zod';
+import { DATASET_RECORD_KINDS } from '../../shared/feedback-record';
+import type { HubSettings } from '../hub/hub-settings';
+
+export const PULL_MANIFEST = 'revision.json';
+
+export const pulledDatasetSchema = z.object({
+  repo: z.string(),
+  /** Head commit the shards were read at; null when the repo does not exist yet (no feedback so far). */
+  revision: z.string().nullable(),
+  pulled_at: z.string(),
+  files: z.array(z.string()),
+});
+export type PulledDataset = z.infer<typeof pulledDatasetSchema>;
+
+const DOWNLOAD_CONCURRENCY = 8;
+
+export async function pullDataset(repo: string, hub: HubSettings, dir: string, log: (message: string) => void): Promise<PulledDataset> {
+  const designation: RepoDesignation = { type: 'dataset', name: repo };
+  const revision = await headRevision(repo, hub);
+  const files: string[] = [];
+  if (revision) {
+    for await (const entry of listFiles({ repo: designation, revision, recursive: true, hubUrl: hub.hubUrl, accessToken: hub.accessToken })) {
+      if (entry.type === 'file' && isShard(entry.path)) files.push(entry.path);
+    }
+    files.sort();
+  }
+  log(revision ? `${repo}@${revision.slice(0, 12)}: ${files.length} shards` : `${repo} does not exist yet: no feedback to pull`);
+
+  const missing = files.filter((path) => !existsSync(join(dir, path)));
+  let done = 0;
+  const next = missing.values();
+  const worker = async () => {
+    for (let path = next.next(); !path.done; path = next.next()) {
+      const blob = await downloadFile({ repo: designation, path: path.value, revision: revision!, hubUrl: hub.hubUrl, accessToken: hub.accessToken });
+      if (!blob) throw new Error(`${path.value} is listed at ${revision} but could not be downloaded`);
+      const target = join(dir, path.value);
+      await mkdir(dirname(target), { recursive: true });
+      // Written under a temporary name first: an interrupted pull never leaves half a shard.
+      await writeFile(`${target}.partial`, new Uint8Array(await blob.arrayBuffer()));
+      await rename(`${target}.partial`, target);
+      if (++done % 100 === 0 || done === missing.length) log(`downloaded ${done}/${missing.length} new shards`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DOWNLOAD_CONCURRENCY, missing.length) }, worker));
+  if (files.length > 0 && missing.length === 0) log('all shards were already on disk');
+
+  const pulled: PulledDataset = { repo, revision, pulled_at: new Date().toISOString(), files };
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, PULL_MANIFEST), JSON.stringify(pulled, null, 2) + '\n');
+  return pulled;
+}
+
+export async function readPullManifest(dir: string): Promise<PulledDataset> {
+  const path = join(dir, PULL_MANIFEST);
+  if (!existsSync(path)) throw new Error(`${path} not found: run \`trainer pull\` first`);
+  return pulledDatasetSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+}
+
+async function headRevision(repo: string, hub: HubSettings): Promise<string | null> {
+  try {
+    const info = await datasetInfo({ name: repo, hubUrl: hub.hubUrl, accessToken: hub.accessToken, additionalFields: ['sha'] });
+    const sha = (info as { sha?: string }).sha;
+    if (!sha) throw new Error(`the Hub did not say which commit ${repo} is at`);
+    return sha;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
+}
+
+function isShard(path: string): boolean {
+  const folder = path.split('/')[0];
+  return (DATASET_RECORD_KINDS as readonly string[]).includes(folder) && path.endsWith('.jsonl');
+}

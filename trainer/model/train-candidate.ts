@@ -1,0 +1,89 @@
+/**
+ * Rows → trained model → exported ONNX + manifest. With a holdout it also scores the exported
+ * graph and checks it against the in-memory model (parity), so a model always carries metrics
+ * computed by the graph itself, and an export that drifted from the trained weights is refused.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { manifestSchema, type HoldoutMetrics, type Manifest } from '../../shared/manifest';
+import type { LabelledRow } from '../data/csv';
+import { evaluateModel } from '../evaluate/evaluate-model';
+import type { Metrics } from '../evaluate/metrics';
+import { exportOnnxModel } from '../export/onnx-model';
+import { loadModelBytes, predictAll } from '../onnx/load-model';
+import { maxAbsDifference } from './parity';
+import { trainModel, type ProgressReporter } from './train-model';
+import type { TrainingConfig } from './training-config';
+
+/** ONNX probabilities must equal the in-memory model's within this on every holdout text. */
+export const PARITY_TOLERANCE = 1e-5;
+
+export interface CandidateOptions {
+  version: string;
+  parentVersion: string | null;
+  /** Where the rows came from, for the manifest. */
+  source: string;
+  revision: string | null;
+  /** Scored (and parity-checked) after export; `name` goes into the manifest's metrics. */
+  holdout?: { name: string; rows: readonly LabelledRow[] };
+}
+
+export interface Candidate {
+  onnx: Uint8Array;
+  manifest: Manifest;
+}
+
+export async function trainCandidate(rows: readonly LabelledRow[], config: TrainingConfig, options: CandidateOptions, log: ProgressReporter): Promise<Candidate> {
+  const { model, stats } = trainModel(rows, config, log);
+  const createdAt = new Date().toISOString();
+  const onnx = exportOnnxModel(model, { modelVersion: options.version, createdAt });
+  log(`exported ONNX: ${(onnx.length / 2 ** 20).toFixed(1)} MiB`);
+
+  let metrics: HoldoutMetrics | null = null;
+  if (options.holdout) {
+    const session = await loadModelBytes(onnx);
+    try {
+      const texts = options.holdout.rows.map((row) => row.text);
+      const difference = maxAbsDifference(model, texts, await predictAll(session, texts));
+      log(`parity on ${texts.length} holdout texts: max |onnx - in-memory| = ${difference.toExponential(2)}`);
+      if (!(difference <= PARITY_TOLERANCE)) {
+        throw new Error(`ONNX export differs from the trained model by ${difference} (> ${PARITY_TOLERANCE}); not writing it`);
+      }
+      metrics = holdoutMetrics(options.holdout.name, await evaluateModel(session, options.holdout.rows));
+      log(`holdout: macro-recall ${metrics.macro_recall.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, accuracy ${metrics.accuracy.toFixed(4)}`);
+    } finally {
+      await session.release();
+    }
+  }
+
+  const manifest = manifestSchema.parse({
+    version: options.version,
+    created_at: createdAt,
+    sha256: createHash('sha256').update(onnx).digest('hex'),
+    size_bytes: onnx.length,
+    featurizer: config.featurizer,
+    training_data: { source: options.source, revision: options.revision, rows: stats.examples },
+    hyperparameters: {
+      vectorizer: config.vectorizer,
+      classifier: config.classifier,
+      solver: { iterations: stats.iterations, converged: stats.converged, stop_reason: stats.stopReason, loss: stats.loss },
+    },
+    metrics,
+    parent_version: options.parentVersion,
+  });
+  return { onnx, manifest };
+}
+
+/** The manifest's view of evaluator metrics (no confusion matrix or calibration bins). */
+export function holdoutMetrics(dataset: string, metrics: Metrics): HoldoutMetrics {
+  const { n, accuracy, macro_recall, macro_f1, per_class, expected_calibration_error, low_confidence_rate } = metrics;
+  return { dataset, n, accuracy, macro_recall, macro_f1, per_class, expected_calibration_error, low_confidence_rate };
+}
+
+/** model.onnx + manifest.json in `dir`: what `publish`, `evaluate` and the worker read. */
+export async function writeCandidate(dir: string, { onnx, manifest }: Candidate): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'model.onnx'), onnx);
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+}

@@ -1,0 +1,120 @@
+/**
+ * The self-improvement loop end to end (`npm run e2e`), offline, on the local Hub stand-in:
+ *  1. a small model (1,500 TweetEval rows) is in production on the Hub; the Node server follows it;
+ *  2. users post 600 corrections through POST /v1/feedback (the server also logs its own
+ *     low-confidence predictions); the capture flusher commits them to the dataset repo;
+ *  3. `trainer retrain` runs as its own process, as the weekly workflow runs it;
+ *  4. a better candidate is published, and the running server serves it within one check interval.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureConfigFromEnv } from '../../worker/capture/config';
+import { startNodeServer, type NodeServer } from '../../worker/node-server';
+import { startNodeCapture, type NodeCapture } from '../../worker/runtime/capture-node';
+import type { LocalHub } from '../local-hub/server';
+import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { readPublishedState } from '../hub/model-repo';
+import type { RetrainResult } from './run-retrain';
+import { publishBaseModel, smallBaseConfig, spawnRetrain, tweetEvalTrain } from './test-fixtures';
+
+const MODEL_REPO = 'team/sentiment';
+const DATASET_REPO = 'team/sentiment-feedback';
+const CHECK_INTERVAL_MS = 2_000;
+const quiet = () => {};
+
+let hub: LocalHub;
+let dir: string;
+let configPath: string;
+let server: NodeServer;
+let capture: NodeCapture;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'e2e-'));
+  hub = await startTestHub({ token: TOKEN });
+  const config = await smallBaseConfig(dir, 1500);
+  configPath = join(dir, 'retrain.json');
+  await writeFile(configPath, JSON.stringify(config));
+  await publishBaseModel(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN }, config);
+
+  capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: DATASET_REPO }), log: quiet });
+  server = await startNodeServer({
+    port: 0,
+    hostname: '127.0.0.1',
+    log: quiet,
+    config: { logRequests: false },
+    intake: { feedbackRatePerMinute: 0 },
+    capture: capture.capture,
+    hubModel: { repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN, checkIntervalMs: CHECK_INTERVAL_MS },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  capture?.close();
+  await hub?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const post = async (path: string, body: unknown) => {
+  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+};
+const servingVersion = async () => ((await (await fetch(`${server.url}/health`)).json()) as { model: { version: string | null } }).model.version;
+/** Polls /health until it reports `version`; returns how long that took. */
+async function waitForVersion(version: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while ((await servingVersion()) !== version && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
+  return Date.now() - started;
+}
+
+describe('end to end: feedback → retrain → a better model serves, without a restart', () => {
+  it('publishes a better candidate and the running server reports it within one check interval', async () => {
+    await waitForVersion('v1', 30_000);
+    expect(await servingVersion()).toBe('v1');
+
+    // Users correct 600 predictions (texts the production model never saw, with their true labels).
+    const texts = (await tweetEvalTrain()).slice(1500, 2100);
+    for (let i = 0; i < texts.length; i += 50) {
+      await Promise.all(
+        texts.slice(i, i + 50).map(async ({ text, label }) => {
+          const prediction = await post('/v1/sentiment', { text });
+          expect(prediction.status).toBe(200);
+          const feedback = await post('/v1/feedback', { text, model_label: prediction.body.label, correct_label: label, confidence: prediction.body.confidence, model_version: prediction.body.model_version });
+          expect(feedback.status).toBe(202);
+        }),
+      );
+    }
+    for (let i = 0; i < 50 && (await capture.capture.buffer.depth()) > 0; i++) {
+      if ((await capture.capture.scheduler.maybeFlush('schedule')).status !== 'flushed') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await capture.capture.buffer.depth()).toBe(0);
+
+    const run = await spawnRetrain(['--config', configPath, '--work-dir', join(dir, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
+      HF_TOKEN: TOKEN,
+      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+    }).done;
+    expect(run.code, run.stderr).toBe(0);
+    console.log(run.stdout);
+    expect(run.stdout).toContain('Promoted: v2 replaces v1');
+    expect(await readFile(join(dir, 'step-summary.md'), 'utf8')).toContain('Promoted: v2 replaces v1');
+    expect(run.stderr).toMatch(/── pull[\s\S]*── merge[\s\S]*── train[\s\S]*── evaluate[\s\S]*── publish/);
+
+    const published = await readPublishedState(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN });
+    expect(published.manifest!.version).toBe('v2');
+    const waited = await waitForVersion('v2', 5 * CHECK_INTERVAL_MS);
+    console.log(`the server reported v2 ${waited} ms after the retrain process exited (check interval ${CHECK_INTERVAL_MS} ms)`);
+    // One check interval, plus the time that check takes to download and load the new model.
+    expect(waited).toBeLessThan(CHECK_INTERVAL_MS + 1_500);
+    expect((await post('/v1/sentiment', { text: 'what a great day' })).body.model_version).toBe('v2');
+
+    const result = JSON.parse(await readFile(join(run.stdout.match(/Files: `([^`]+)`/)![1], 'result.json'), 'utf8')) as RetrainResult;
+    expect(result.merge!.feedback.records).toBe(600);
+    expect(result.merge!.low_confidence.records).toBeGreaterThan(0);
+    console.log(
+      `holdout (${result.candidate!.all.n} texts) macro-recall ${result.production_scores!.all.macro_recall.toFixed(4)} → ${result.candidate!.all.macro_recall.toFixed(4)}, ` +
+        `macro-F1 ${result.production_scores!.all.macro_f1.toFixed(4)} → ${result.candidate!.all.macro_f1.toFixed(4)}, accuracy ${result.production_scores!.all.accuracy.toFixed(4)} → ${result.candidate!.all.accuracy.toFixed(4)}`,
+    );
+  }, 240_000);
+});

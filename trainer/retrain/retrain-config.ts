@@ -1,0 +1,44 @@
+/** Settings of the weekly pipeline (trainer/configs/retrain.json): data, holdout, promotion policy, alerts. */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+const share = z.number().min(0).max(1);
+
+export const retrainConfigSchema = z.object({
+  /** Hyper-parameters of the candidate (a `train --config` file). */
+  training_config: z.string().default('trainer/configs/default.json'),
+  base: z
+    .object({ train: z.string(), holdout: z.string() })
+    .default({ train: 'datasets/tweeteval/train.csv', holdout: 'datasets/tweeteval/val.csv' }),
+  holdout: z.object({ feedback_percent: z.number().min(0).max(100) }).default({ feedback_percent: 20 }),
+  promotion: z
+    .object({
+      /** The candidate's holdout macro-recall must beat production's by at least this much. */
+      min_macro_recall_gain: z.number().min(0),
+      /** …and no class's recall may fall by more than this. */
+      max_class_recall_drop: share,
+    })
+    .default({ min_macro_recall_gain: 0.003, max_class_recall_drop: 0.02 }),
+  alerts: z
+    .object({
+      /** "Newest week": feedback with a timestamp in the last this-many days. */
+      window_days: z.number().positive(),
+      /** Fewer corrections than this in the window: too few to judge, no alert. */
+      min_samples: z.number().int().min(1),
+      /** Production's accuracy on the window's corrections must stay at or above this. */
+      min_correction_accuracy: share,
+      /** Share of the window's texts production scores below the threshold must stay at or below this. */
+      max_low_confidence_share: share,
+      low_confidence_threshold: share,
+    })
+    .default({ window_days: 7, min_samples: 20, min_correction_accuracy: 0.5, max_low_confidence_share: 0.5, low_confidence_threshold: 0.55 }),
+});
+export type RetrainConfig = z.infer<typeof retrainConfigSchema>;
+export type PromotionPolicy = RetrainConfig['promotion'];
+export type AlertPolicy = RetrainConfig['alerts'];
+
+export const DEFAULT_RETRAIN_CONFIG = 'trainer/configs/retrain.json';
+
+export async function readRetrainConfig(path: string = DEFAULT_RETRAIN_CONFIG): Promise<RetrainConfig> {
+  return retrainConfigSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+}

@@ -1,0 +1,203 @@
+/**
+ * The weekly pipeline: pull → merge → train → evaluate against production → decide → publish.
+ *
+ * The Hub is written once, at the very end: one commit with the new version on promotion, or one
+ * commit appending the candidate to metrics/history.jsonl when it is not promoted. A run that
+ * stops anywhere before that leaves the Hub as it was. The only reason to throw is an error;
+ * "not promoted" is a normal outcome.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { nextModelVersion } from '../../shared/manifest';
+import { readLabelledCsv, writeLabelledCsv } from '../data/csv';
+import { mergeDataset, type MergeReport } from '../dataset/merge';
+import { pullDataset } from '../dataset/pull';
+import { readDatasetRecords } from '../dataset/records';
+import { historyLine, parseHistory } from '../hub/history';
+import type { HubSettings } from '../hub/hub-settings';
+import { commitHistory, publishFiles, readPublishedState } from '../hub/model-repo';
+import { releaseFiles } from '../hub/release';
+import { trainCandidate, writeCandidate } from '../model/train-candidate';
+import { parseTrainingConfig } from '../model/training-config';
+import { loadModelBytes } from '../onnx/load-model';
+import { checkAlerts, type AlertCheck } from './alerts';
+import { scoreHoldout, type HoldoutScores } from './holdout-scores';
+import { productionModel } from './production-model';
+import { decidePromotion, type PromotionDecision } from './promotion';
+import type { RetrainConfig } from './retrain-config';
+
+export interface RetrainOptions {
+  modelRepo: string;
+  datasetRepo: string;
+  hub: HubSettings;
+  config: RetrainConfig;
+  /** Where shards, merged CSVs, the candidate and the summary go (default .data/retrain). */
+  workDir: string;
+  /** Everything except writing to the Hub. */
+  dryRun?: boolean;
+  /** Train even if nothing changed since the last recorded run. */
+  force?: boolean;
+  log?: (message: string) => void;
+  now?: () => Date;
+}
+
+export interface RetrainResult {
+  status: 'promoted' | 'not_promoted' | 'unchanged';
+  dry_run: boolean;
+  run_dir: string;
+  dataset: { repo: string; revision: string | null; shards: number; invalid_lines: string[] };
+  production: { version: string; source: string };
+  merge: MergeReport | null;
+  candidate: HoldoutScores | null;
+  production_scores: HoldoutScores | null;
+  decision: PromotionDecision | null;
+  /** What was written to the Hub (nothing on a dry run or an unchanged dataset). */
+  published: { version: string; commit: string } | null;
+  history_commit: string | null;
+  alerts: AlertCheck[];
+  timings: Record<string, number>;
+}
+
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+export async function runRetrain(options: RetrainOptions): Promise<RetrainResult> {
+  const { modelRepo, datasetRepo, hub, config, workDir, dryRun = false, force = false } = options;
+  const log = options.log ?? ((message: string) => console.error(`[retrain] ${message}`));
+  const now = options.now ?? (() => new Date());
+  const timings: Record<string, number> = {};
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    log(`── ${name}`);
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - started) / 1000;
+    }
+  };
+  const runDir = join(workDir, 'runs', now().toISOString().replace(/[:.]/g, '-'));
+  await mkdir(runDir, { recursive: true });
+
+  // 1. Pull the dataset at its head, and read what production is.
+  const datasetDir = join(workDir, 'dataset', datasetRepo.replace('/', '__'));
+  const pulled = await step('pull', () => pullDataset(datasetRepo, hub, datasetDir, log));
+  const records = await readDatasetRecords(datasetDir, pulled);
+  if (records.invalid.length > 0) log(`skipped ${records.invalid.length} invalid lines, first: ${records.invalid[0]}`);
+  const published = await readPublishedState(modelRepo, hub);
+  const production = await productionModel(modelRepo, hub, published);
+  log(`production: ${production.manifest.version} (${production.source})`);
+  const productionSession = await loadModelBytes(production.bytes);
+
+  try {
+    const trainingConfigText = await readFile(config.training_config, 'utf8');
+    const trainingConfig = parseTrainingConfig(JSON.parse(trainingConfigText));
+    const baseText = await readFile(config.base.train, 'utf8');
+    const baseHoldoutText = await readFile(config.base.holdout, 'utf8');
+    const inputsDigest = sha256(
+      JSON.stringify({ dataset: pulled.revision, base: sha256(baseText), holdout: sha256(baseHoldoutText), training: trainingConfig, split: config.holdout, policy: config.promotion }),
+    );
+
+    const result: RetrainResult = {
+      status: 'unchanged',
+      dry_run: dryRun,
+      run_dir: runDir,
+      dataset: { repo: datasetRepo, revision: pulled.revision, shards: pulled.files.length, invalid_lines: records.invalid },
+      production: { version: production.manifest.version, source: production.source },
+      merge: null,
+      candidate: null,
+      production_scores: null,
+      decision: null,
+      published: null,
+      history_commit: null,
+      alerts: await checkAlerts(productionSession, records.feedback, config.alerts, now()),
+      timings,
+    };
+
+    // Nothing new since the last recorded decision against this same production version: no-op.
+    const last = parseHistory(published.history).at(-1);
+    const servingAfterLast = last ? (last.promoted ? last.version : last.parent_version) : null;
+    if (!force && last?.inputs_digest === inputsDigest && servingAfterLast === production.manifest.version) {
+      log(`nothing changed since the run recorded at ${last.recorded_at} (same dataset revision, base files and settings): not training (--force to train anyway)`);
+      return await finish(result);
+    }
+
+    // 2. Merge into a training set and the fixed holdout.
+    const merged = await step('merge', async () =>
+      mergeDataset({
+        base: await readLabelledCsv(config.base.train),
+        baseHoldout: await readLabelledCsv(config.base.holdout),
+        records,
+        feedbackHoldoutPercent: config.holdout.feedback_percent,
+      }),
+    );
+    result.merge = merged.report;
+    const r = merged.report;
+    log(`training rows: ${r.train.rows} (base ${r.train.per_source.base}, feedback ${r.train.per_source.feedback}, self-labelled ${r.train.per_source.self_labeled}); ${r.base.relabelled_by_feedback} base labels corrected; ${r.low_confidence.records} low-confidence records not used`);
+    log(`holdout: ${r.holdout.rows} texts (base ${r.holdout.per_slice.base}, feedback ${r.holdout.per_slice.feedback})`);
+    await writeFile(join(runDir, 'train.csv'), writeLabelledCsv(merged.train));
+    await writeFile(join(runDir, 'holdout.csv'), writeLabelledCsv(merged.holdout));
+
+    // 3. Train the candidate (parity-checked and scored on the holdout by trainCandidate).
+    const holdoutName = `holdout: ${config.base.holdout} + ${config.holdout.feedback_percent}% of feedback texts (${datasetRepo}@${pulled.revision?.slice(0, 12) ?? 'none'})`;
+    const candidate = await step('train', () =>
+      trainCandidate(
+        merged.train,
+        trainingConfig,
+        {
+          version: nextModelVersion(published.manifest?.version ?? null),
+          parentVersion: production.manifest.version,
+          source: `${config.base.train} + ${datasetRepo}`,
+          revision: pulled.revision,
+          holdout: { name: holdoutName, rows: merged.holdout },
+        },
+        log,
+      ),
+    );
+    await writeCandidate(join(runDir, 'candidate'), candidate);
+
+    // 4. Both models on the same holdout, then the decision.
+    await step('evaluate', async () => {
+      const candidateSession = await loadModelBytes(candidate.onnx);
+      try {
+        result.candidate = await scoreHoldout(candidateSession, merged.holdout, holdoutName);
+      } finally {
+        await candidateSession.release();
+      }
+      result.production_scores = await scoreHoldout(productionSession, merged.holdout, holdoutName);
+    });
+    const decision = decidePromotion(result.candidate!.all, result.production_scores!.all, config.promotion);
+    result.decision = decision;
+    result.status = decision.promote ? 'promoted' : 'not_promoted';
+    log(decision.reason);
+
+    // 5. The one write to the Hub.
+    await step('publish', async () => {
+      const details = { productionMetrics: result.production_scores!.all, reason: decision.reason, inputsDigest };
+      if (decision.promote) {
+        const files = releaseFiles(modelRepo, candidate.onnx, candidate.manifest, published);
+        files.history += historyLine(files.manifest, { promoted: true, ...details });
+        if (dryRun) return log(`dry run: would publish ${files.manifest.version} to ${modelRepo}`);
+        const commit = await publishFiles(modelRepo, hub, files, published.sha);
+        result.published = { version: files.manifest.version, commit };
+        log(`published ${files.manifest.version} to ${modelRepo} as commit ${commit}`);
+        return;
+      }
+      const history = published.history + historyLine({ ...candidate.manifest, parent_version: production.manifest.version }, { promoted: false, ...details });
+      if (dryRun) return log('dry run: would append the candidate to metrics/history.jsonl');
+      if (!published.sha) {
+        await writeFile(join(runDir, 'history.jsonl'), history);
+        return log(`${modelRepo} does not exist yet, so the history line was written to ${runDir}/history.jsonl only`);
+      }
+      result.history_commit = await commitHistory(modelRepo, hub, history, published.sha, `Record candidate (not promoted) trained at ${pulled.revision?.slice(0, 12) ?? 'base'}`);
+      log(`recorded the candidate in metrics/history.jsonl (commit ${result.history_commit})`);
+    });
+    return await finish(result);
+  } finally {
+    await productionSession.release();
+  }
+
+  async function finish(result: RetrainResult): Promise<RetrainResult> {
+    await writeFile(join(runDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+    return result;
+  }
+}
