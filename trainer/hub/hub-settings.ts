@@ -7,5 +7,6 @@ export interface HubSettings {
 }
 
 export function hubSettings(env: NodeJS.ProcessEnv = process.env, hubUrlFlag?: string): HubSettings {
-  return { hubUrl: (hubUrlFlag ?? env.HF_ENDPOINT ?? PUBLIC_HUB_URL).replace(/\/+$/, ''), accessToken: env.HF_TOKEN || undefined };
+  // Blank counts as unset: CI passes unset repository variables as empty strings.
+  return { hubUrl: (hubUrlFlag || env.HF_ENDPOINT || PUBLIC_HUB_URL).replace(/\/+$/, ''), accessToken: env.HF_TOKEN || undefined };
 }

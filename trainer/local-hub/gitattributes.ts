@@ -30,6 +30,8 @@ const template = (extensions: string[]) =>
 export const DEFAULT_GITATTRIBUTES = {
   model: template(MODEL_EXTENSIONS),
   dataset: template([...MODEL_EXTENSIONS, ...DATASET_EXTRA_EXTENSIONS]),
+  // A new Space starts with the model repo's rules (binary weights go to LFS).
+  space: template(MODEL_EXTENSIONS),
 } as const;
 
 export interface LfsRule {

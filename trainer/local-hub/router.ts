@@ -3,8 +3,8 @@
  * Pure and synchronous, so the route name is known before faults are applied and logged.
  *
  *   /api/...                                  JSON API (repos, info, tree, commits, preupload, commit)
- *   /{owner}/{name}.git/info/lfs/...          git-lfs batch API (datasets: /datasets/{owner}/{name}.git/...)
- *   /{owner}/{name}/resolve|raw/{rev}/{path}  file downloads (datasets: /datasets/...)
+ *   /{owner}/{name}.git/info/lfs/...          git-lfs batch API (datasets, spaces: /datasets|spaces/{owner}/{name}.git/...)
+ *   /{owner}/{name}/resolve|raw/{rev}/{path}  file downloads (datasets: /datasets/..., spaces: /spaces/...)
  *   /_lfs/...                                 where LFS bytes are PUT/GET (the Hub uses presigned S3 URLs)
  *   /_admin/...                               faults and request log, for tests
  */
@@ -20,7 +20,7 @@ export type Route =
   | { name: 'lfs-upload' | 'lfs-download'; repo: RepoRef; oid: string }
   | { name: 'resolve' | 'raw'; repo: RepoRef; rev: string; path: string };
 
-const API_TYPES: Record<string, RepoType> = { models: 'model', datasets: 'dataset' };
+const API_TYPES: Record<string, RepoType> = { models: 'model', datasets: 'dataset', spaces: 'space' };
 
 /** Split a pathname into decoded segments (`null` if it is not valid percent-encoding). */
 export function segmentsOf(pathname: string): string[] | null {
@@ -45,8 +45,8 @@ export function matchRoute(method: string, s: string[]): Route | null {
     if (read) return { name: 'lfs-download', repo, oid: s[4] };
     return null;
   }
-  const type: RepoType = s[0] === 'datasets' ? 'dataset' : 'model';
-  const g = type === 'dataset' ? s.slice(1) : s;
+  const type: RepoType = s[0] === 'datasets' || s[0] === 'spaces' ? API_TYPES[s[0]] : 'model';
+  const g = type === 'model' ? s : s.slice(1);
   if (g.length < 3) return null;
   const [owner, name, kind] = g;
   if (name.endsWith('.git') && g.slice(2).join('/') === 'info/lfs/objects/batch' && method === 'POST') {

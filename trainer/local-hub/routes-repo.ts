@@ -25,7 +25,7 @@ const createRepoSchema = z.object({
 const deleteRepoSchema = z.object({ name: z.string(), organization: z.string().optional(), type: z.string().default('model') });
 
 function repoFromBody(body: { name: string; organization?: string; type: string }): RepoRef {
-  if (body.type !== 'model' && body.type !== 'dataset') throw badRequest(`local-hub supports model and dataset repos, not ${body.type}`);
+  if (body.type !== 'model' && body.type !== 'dataset' && body.type !== 'space') throw badRequest(`local-hub supports model, dataset and space repos, not ${body.type}`);
   const [owner, name] = body.organization ? [body.organization, body.name] : body.name.split('/');
   if (!owner || !name) throw badRequest('Repo name must be "{namespace}/{name}"');
   return { type: body.type as RepoType, owner, name };

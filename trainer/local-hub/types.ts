@@ -3,7 +3,7 @@
  * Kept apart so storage, routes and tests share one vocabulary.
  */
 
-export type RepoType = 'model' | 'dataset';
+export type RepoType = 'model' | 'dataset' | 'space';
 
 export interface RepoRef {
   type: RepoType;
@@ -40,7 +40,7 @@ export interface RepoMeta {
 
 export const repoId = (ref: RepoRef): string => `${ref.owner}/${ref.name}`;
 
-/** The URL prefix of a repo's git-side routes: models have none, datasets `datasets/`. */
-export const urlPrefix = (type: RepoType): string => (type === 'model' ? '' : 'datasets/');
+/** The URL prefix of a repo's git-side routes: models have none, datasets `datasets/`, spaces `spaces/`. */
+export const urlPrefix = (type: RepoType): string => (type === 'model' ? '' : `${type}s/`);
 
 export const DEFAULT_BRANCH = 'main';
