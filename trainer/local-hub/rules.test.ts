@@ -103,7 +103,9 @@ describe('router', () => {
     expect(route('HEAD', '/datasets/o/n/resolve/abc/feedback/a%20b.jsonl')).toMatchObject({ name: 'resolve', rev: 'abc', path: 'feedback/a b.jsonl' });
     expect(route('GET', '/o/n/raw/main/x')).toMatchObject({ name: 'raw' });
     expect(route('DELETE', '/o/n/resolve/main/x')).toBeNull();
-    expect(route('GET', '/api/spaces/o/n')).toBeNull();
+    expect(route('GET', '/api/spaces/o/n')).toMatchObject({ name: 'repo-info', repo: { type: 'space', owner: 'o', name: 'n' } });
+    expect(route('GET', '/spaces/o/n/resolve/main/Dockerfile')).toMatchObject({ name: 'resolve', repo: { type: 'space' }, path: 'Dockerfile' });
+    expect(route('GET', '/api/collections/o/n')).toBeNull();
   });
 });
 

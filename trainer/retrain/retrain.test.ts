@@ -153,4 +153,11 @@ describe('retrain', () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toContain('Promoted: v2 replaces v1');
   }, 180_000);
+
+  it('refuses to start without a token unless it is a dry run, before any work', async () => {
+    const s = await scenario();
+    const requests = hub.requests.count({});
+    await expect(runRetrain({ ...s.options, hub: { hubUrl: hub.url, accessToken: undefined } })).rejects.toThrow(/HF_TOKEN is not set.*--dry-run/);
+    expect(hub.requests.count({})).toBe(requests);
+  });
 });
