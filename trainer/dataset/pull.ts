@@ -24,6 +24,9 @@ export type PulledDataset = z.infer<typeof pulledDatasetSchema>;
 
 const DOWNLOAD_CONCURRENCY = 8;
 
+/** Where `retrain` and `monitor` keep a dataset repo's shards between runs. */
+export const datasetCacheDir = (workDir: string, repo: string) => join(workDir, 'dataset', repo.replace('/', '__'));
+
 export async function pullDataset(repo: string, hub: HubSettings, dir: string, log: (message: string) => void): Promise<PulledDataset> {
   const designation: RepoDesignation = { type: 'dataset', name: repo };
   const revision = await headRevision(repo, hub);

@@ -49,3 +49,9 @@ export async function checkAlerts(production: SentimentModel, feedback: readonly
       : { name: 'low_confidence_share', status: 'ok', value: share, limit: policy.max_low_confidence_share, samples: n, message: `${pct(share)} of ${n} ${window} score below ${policy.low_confidence_threshold} confidence (ceiling ${pct(policy.max_low_confidence_share)})` },
   ];
 }
+
+/** One markdown bullet per check, for the retrain summary and the monitor step. */
+export function alertLine(alert: AlertCheck): string {
+  const badge = alert.status === 'alert' ? '🚨 **ALERT**' : alert.status === 'ok' ? 'ok' : 'not judged';
+  return `- ${badge}: ${alert.message}`;
+}

@@ -17,7 +17,7 @@ import type { LocalHub } from '../local-hub/server';
 import { startTestHub, TOKEN } from '../local-hub/test-helpers';
 import { readPublishedState } from '../hub/model-repo';
 import type { RetrainResult } from './run-retrain';
-import { publishBaseModel, smallBaseConfig, spawnRetrain, tweetEvalTrain } from './test-fixtures';
+import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from './test-fixtures';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';
@@ -91,7 +91,7 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     }
     expect(await capture.capture.buffer.depth()).toBe(0);
 
-    const run = await spawnRetrain(['--config', configPath, '--work-dir', join(dir, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
+    const run = await spawnTrainer(['retrain', '--config', configPath, '--work-dir', join(dir, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
       HF_TOKEN: TOKEN,
       GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
     }).done;

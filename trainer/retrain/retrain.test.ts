@@ -13,7 +13,7 @@ import { readPublishedState } from '../hub/model-repo';
 import type { RetrainConfig } from './retrain-config';
 import { runRetrain, type RetrainOptions } from './run-retrain';
 import { renderSummary } from './summary';
-import { corrections, publishBaseModel, randomLabel, smallBaseConfig, spawnRetrain, tweetEvalTrain, writeFeedbackShard } from './test-fixtures';
+import { corrections, publishBaseModel, randomLabel, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeFeedbackShard } from './test-fixtures';
 
 let hub: LocalHub;
 let dir: string;
@@ -141,7 +141,7 @@ describe('retrain', () => {
     await writeFile(configPath, JSON.stringify(config));
     const args = ['--config', configPath, '--work-dir', s.options.workDir, '--model-repo', s.modelRepo, '--dataset-repo', s.datasetRepo, '--hub-url', hub.url];
 
-    const run = spawnRetrain(args, { HF_TOKEN: TOKEN });
+    const run = spawnTrainer(['retrain', ...args], { HF_TOKEN: TOKEN });
     await run.waitForLog('── train');
     run.kill('SIGKILL');
     const killed = await run.done;
@@ -149,7 +149,7 @@ describe('retrain', () => {
     expect(killed.stderr).not.toContain('── publish');
     expect(await s.head()).toBe(head);
 
-    const rerun = await spawnRetrain(args, { HF_TOKEN: TOKEN }).done;
+    const rerun = await spawnTrainer(['retrain', ...args], { HF_TOKEN: TOKEN }).done;
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toContain('Promoted: v2 replaces v1');
   }, 180_000);
@@ -160,4 +160,17 @@ describe('retrain', () => {
     await expect(runRetrain({ ...s.options, hub: { hubUrl: hub.url, accessToken: undefined } })).rejects.toThrow(/HF_TOKEN is not set.*--dry-run/);
     expect(hub.requests.count({})).toBe(requests);
   });
+
+  it('monitor fails with a clear message when production is mostly wrong on the newest week of corrections', async () => {
+    const s = await scenario();
+    await writeFeedbackShard(s.datasetRepo, settings(), corrections((await tweetEvalTrain()).slice(3000, 3100), randomLabel));
+    const configPath = join(dir, `monitor-${serial}.json`);
+    await writeFile(configPath, JSON.stringify(config));
+    const args = ['monitor', '--config', configPath, '--work-dir', s.options.workDir, '--model-repo', s.modelRepo, '--dataset-repo', s.datasetRepo, '--hub-url', hub.url];
+
+    const run = await spawnTrainer(args, { HF_TOKEN: TOKEN, GITHUB_ACTIONS: 'true' }).done;
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/🚨 \*\*ALERT\*\*: production v1 is right on only \d+\.\d% of 100 feedback since/);
+    expect(run.stderr).toMatch(/::error title=correction_accuracy::production v1 is right on only/);
+  }, 120_000);
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { nextModelVersion } from '../../shared/manifest';
 import { readLabelledCsv, writeLabelledCsv } from '../data/csv';
 import { mergeDataset, type MergeReport } from '../dataset/merge';
-import { pullDataset } from '../dataset/pull';
+import { datasetCacheDir, pullDataset } from '../dataset/pull';
 import { readDatasetRecords } from '../dataset/records';
 import { historyLine, parseHistory } from '../hub/history';
 import type { HubSettings } from '../hub/hub-settings';
@@ -81,7 +81,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
   await mkdir(runDir, { recursive: true });
 
   // 1. Pull the dataset at its head, and read what production is.
-  const datasetDir = join(workDir, 'dataset', datasetRepo.replace('/', '__'));
+  const datasetDir = datasetCacheDir(workDir, datasetRepo);
   const pulled = await step('pull', () => pullDataset(datasetRepo, hub, datasetDir, log));
   const records = await readDatasetRecords(datasetDir, pulled);
   if (records.invalid.length > 0) log(`skipped ${records.invalid.length} invalid lines, first: ${records.invalid[0]}`);

@@ -1,6 +1,7 @@
 /** The human-readable account of one retrain run (stdout and $GITHUB_STEP_SUMMARY): what was decided and why. */
 import { LABELS } from '../../shared/labels';
 import type { HoldoutMetrics } from '../../shared/manifest';
+import { alertLine } from './alerts';
 import type { HoldoutScores } from './holdout-scores';
 import type { RetrainResult } from './run-retrain';
 
@@ -59,7 +60,7 @@ export function renderSummary(r: RetrainResult): string {
   }
 
   lines.push('### Alerts', '');
-  for (const alert of r.alerts) lines.push(`- ${alert.status === 'alert' ? '🚨 **ALERT**' : alert.status === 'ok' ? 'ok' : 'not judged'}: ${alert.message}`);
+  lines.push(...r.alerts.map(alertLine));
   lines.push('', `Timings (s): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v}`).join(', ') || '–'}. Files: \`${r.run_dir}\`.`, '');
   return lines.join('\n');
 }

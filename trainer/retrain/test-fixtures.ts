@@ -70,17 +70,17 @@ export async function writeFeedbackShard(repo: string, hub: HubSettings, records
   });
 }
 
-export interface RetrainProcess {
+export interface TrainerProcess {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   /** Resolves once stderr contains `text` (a step starting, say). */
   waitForLog(text: string): Promise<void>;
   kill(signal: NodeJS.Signals): void;
 }
 
-/** `trainer retrain` as its own process, the way the weekly workflow runs it. */
-export function spawnRetrain(args: readonly string[], env: Record<string, string>): RetrainProcess {
+/** A trainer command (`retrain …`, `monitor …`) as its own process, the way the weekly workflow runs it. */
+export function spawnTrainer(args: readonly string[], env: Record<string, string>): TrainerProcess {
   // One process (node with tsx's loader, no npx wrapper), so a signal reaches the trainer itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'trainer/cli.ts', 'retrain', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'trainer/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ text: string; resolve: () => void }> = [];

@@ -1,0 +1,36 @@
+/** The flags `retrain` and `monitor` share: which repos, which Hub, which settings, where files go. */
+import { hubSettings, type HubSettings } from '../hub/hub-settings';
+import { DEFAULT_RETRAIN_CONFIG, readRetrainConfig, type RetrainConfig } from '../retrain/retrain-config';
+import { UsageError } from './usage-error';
+
+export const PIPELINE_USAGE = `[--model-repo owner/name] [--dataset-repo owner/name] [--hub-url <url>]
+      [--config ${DEFAULT_RETRAIN_CONFIG}] [--work-dir .data/retrain]`;
+
+export const pipelineFlags = {
+  'model-repo': { type: 'string', default: process.env.HF_MODEL_REPO },
+  'dataset-repo': { type: 'string', default: process.env.HF_DATASET_REPO },
+  'hub-url': { type: 'string' },
+  config: { type: 'string', default: DEFAULT_RETRAIN_CONFIG },
+  'work-dir': { type: 'string', default: '.data/retrain' },
+} as const;
+
+export interface PipelineSettings {
+  modelRepo: string;
+  datasetRepo: string;
+  hub: HubSettings;
+  config: RetrainConfig;
+  workDir: string;
+}
+
+export async function pipelineSettings(values: { [K in keyof typeof pipelineFlags]?: string }, usage: string): Promise<PipelineSettings> {
+  const modelRepo = values['model-repo'];
+  const datasetRepo = values['dataset-repo'];
+  if (!modelRepo || !datasetRepo) throw new UsageError(`missing --model-repo or --dataset-repo (or HF_MODEL_REPO, HF_DATASET_REPO)\nusage: ${usage}`);
+  return {
+    modelRepo,
+    datasetRepo,
+    hub: hubSettings(process.env, values['hub-url']),
+    config: await readRetrainConfig(values.config ?? DEFAULT_RETRAIN_CONFIG),
+    workDir: values['work-dir'] ?? '.data/retrain',
+  };
+}
