@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLabelledCsv } from '../../trainer/data/csv';
 import { featurizerDigest } from './digest';
-import { fnv1a, forEachCharNgramHash, namespaceSeed } from './hash';
+import { fnv1a, namespaceSeed } from './hash';
 import { Featurizer, featurizerSpec, isCharTokenId, parseFeaturizerSpec, tokenStrings } from './index';
 import { normalizeText } from './normalize';
 import { tokenizeWords } from './tokenize';
@@ -113,15 +113,28 @@ describe('Featurizer', () => {
   });
 });
 
-describe('forEachCharNgramHash', () => {
-  it('equals hashing each substring', () => {
-    const seed = namespaceSeed('c');
-    const text = ' h\u00e9llo 😀 ';
-    const rolled: number[] = [];
-    forEachCharNgramHash(seed, text, 2, 4, (id) => rolled.push(id));
-    const direct: number[] = [];
-    for (let i = 0; i < text.length; i++) for (let n = 2; n <= 4 && i + n <= text.length; n++) direct.push(fnv1a(seed, text.slice(i, i + n)));
-    expect(rolled).toEqual(direct);
+describe('counting n-grams in place', () => {
+  const texts = ['Not bad at all :) #win', ' h\u00e9llo 😀 wORLD ', 'soooo goooood!!!! 😀😀😀😀', 'a\ud83d b \udc00 c', 'x', "don't like it, fine"];
+  const unique = (ids: number[]) => [...new Set(ids)];
+  const expectedIds = (text: string, s: ReturnType<typeof featurizerSpec>) => {
+    const wordOnly = { ...s, options: { ...s.options, char_ngrams: null } };
+    const words = tokenStrings(text, wordOnly).map((gram) => fnv1a(namespaceSeed('w'), gram) >>> 1);
+    const chars = tokenStrings(text, s).slice(words.length).map((gram) => ((fnv1a(namespaceSeed('c'), gram) >>> 1) | 0x80000000) >>> 0);
+    return unique([...words, ...chars]);
+  };
+
+  for (const char_mode of ['char_wb', 'char'] as const) {
+    it(`gives the hashes of tokenStrings, in first-occurrence order (${char_mode})`, () => {
+      const s = featurizerSpec({ char_mode, word_ngrams: [1, 3], char_ngrams: [1, 5] });
+      const f = new Featurizer(s);
+      for (const text of texts) expect([...f.tokens(text).ids]).toEqual(expectedIds(text, s));
+    });
+  }
+});
+
+describe('normalizeText skips only steps that cannot match', () => {
+  it('still squashes repeated emoji (two code units each) and leaves alternations alone', () => {
+    expect(normalizeText('😀😀😀😀 ababab xx')).toBe('😀😀 ababab xx');
   });
 });
 

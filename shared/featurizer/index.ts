@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { PAD_TOKEN_ID } from '../model-contract';
-import { fnv1a, forEachCharNgramHash, namespaceSeed } from './hash';
+import { namespaceSeed } from './hash';
+import { countCharNgrams, countWordNgrams, countWords } from './ngram-counts';
 import { normalizeText } from './normalize';
 import { TokenCounter } from './token-counter';
 import { tokenizeWords } from './tokenize';
@@ -66,15 +67,7 @@ export function parseFeaturizerSpec(value: unknown): FeaturizerSpec {
 const WORD_SEED = namespaceSeed('w');
 const CHAR_SEED = namespaceSeed('c');
 
-/**
- * Token ids are 31-bit hashes with the top bit naming their block: 0 for word n-grams, 1 for
- * character n-grams. The model normalises each block separately (like scikit-learn's
- * FeatureUnion of a word and a char vectorizer), and the block must be readable from the id alone.
- */
-const CHAR_BLOCK_BIT = 0x80000000;
-export const wordTokenId = (hash: number): number => hash >>> 1;
-export const charTokenId = (hash: number): number => ((hash >>> 1) | CHAR_BLOCK_BIT) >>> 0;
-export const isCharTokenId = (id: number): boolean => id >= CHAR_BLOCK_BIT;
+export { charTokenId, isCharTokenId, wordTokenId } from './token-ids';
 
 /** Rows of unique token ids and counts, padded to one width: the model's two input tensors. */
 export interface TokenBatch {
@@ -156,19 +149,15 @@ export class Featurizer {
     const counter = this.counter;
     counter.reset();
     const normalized = normalizeText(text);
-    const addWord = (gram: string) => counter.add(wordTokenId(fnv1a(WORD_SEED, gram)));
-    const addChar = (hash: number) => counter.add(charTokenId(hash));
     if (options.word_ngrams) {
       const [minN, maxN] = options.word_ngrams;
       const { sequence, extras } = tokenizeWords(normalized, options);
-      forEachWordNgram(sequence, minN, maxN, addWord);
-      if (minN === 1) extras.forEach(addWord);
+      countWordNgrams(counter, WORD_SEED, sequence, minN, maxN);
+      if (minN === 1) countWords(counter, WORD_SEED, extras);
     }
     if (options.char_ngrams) {
       const [minN, maxN] = options.char_ngrams;
-      for (const chunk of charNgramChunks(normalized, options.char_mode)) {
-        forEachCharNgramHash(CHAR_SEED, chunk, minN, maxN, addChar);
-      }
+      countCharNgrams(counter, CHAR_SEED, normalized, minN, maxN, options.char_mode);
     }
   }
 }

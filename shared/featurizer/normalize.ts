@@ -15,19 +15,35 @@ export const URL_TOKEN = '<url>';
 export const USER_TOKEN = '<user>';
 export const NUMBER_TOKEN = '<num>';
 
+/**
+ * Each step runs only when the text holds what it replaces (a replace that cannot match returns
+ * its input unchanged, so skipping it changes nothing): most tweets need only a few of them.
+ */
 export function normalizeText(text: string): string {
-  return text
-    .replace(ESCAPED_UNICODE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .replace(HTML_ENTITY, (entity) => HTML_ENTITIES[entity] ?? entity)
+  let s = text;
+  if (s.includes('\\u')) s = s.replace(ESCAPED_UNICODE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  if (s.includes('&')) s = s.replace(HTML_ENTITY, (entity) => HTML_ENTITIES[entity] ?? entity);
+  s = s
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
-    .toLowerCase()
-    .replace(/<\/3/g, ' \u{1f494} ') // broken heart, before numbers are replaced
-    .replace(/<3/g, ' \u2764 ') // heart
-    .replace(URL, ` ${URL_TOKEN} `)
-    .replace(MENTION, ` ${USER_TOKEN} `)
-    .replace(NUMBER, NUMBER_TOKEN)
-    .replace(ELONGATION, '$1$1')
-    .replace(WHITESPACE, ' ')
-    .trim();
+    .toLowerCase();
+  if (s.includes('<')) s = s.replace(/<\/3/g, ' \u{1f494} ').replace(/<3/g, ' \u2764 '); // broken heart first, before numbers are replaced
+  if (s.includes('http') || s.includes('www.')) s = s.replace(URL, ` ${URL_TOKEN} `);
+  if (s.includes('@')) s = s.replace(MENTION, ` ${USER_TOKEN} `);
+  s = s.replace(NUMBER, NUMBER_TOKEN);
+  if (mayRepeatThrice(s)) s = s.replace(ELONGATION, '$1$1');
+  return s.replace(WHITESPACE, ' ').trim();
+}
+
+/**
+ * False only when no character occurs three times in a row: no three equal code units, and no
+ * surrogate pair repeated three times (an astral character is two code units).
+ */
+function mayRepeatThrice(s: string): boolean {
+  for (let i = 0; i + 2 < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === s.charCodeAt(i + 1) && c === s.charCodeAt(i + 2)) return true;
+    if (c === s.charCodeAt(i + 2) && c === s.charCodeAt(i + 4) && s.charCodeAt(i + 1) === s.charCodeAt(i + 3) && s.charCodeAt(i + 1) === s.charCodeAt(i + 5)) return true;
+  }
+  return false;
 }

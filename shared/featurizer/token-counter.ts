@@ -1,11 +1,15 @@
 /**
  * Counts occurrences of 32-bit token ids with an open-addressing table that is reused across
  * texts (cleared in O(1) by bumping a generation stamp). Keeps first-occurrence order so the
- * output, and every float sum over it, is deterministic.
+ * output, and every float sum over it, is deterministic. A slot is three adjacent int32s (stamp,
+ * id, entry), so a probe touches one cache line.
  */
+const STAMP = 0;
+const ID = 1;
+const ENTRY = 2;
+
 export class TokenCounter {
-  private slots = new Int32Array(0); // entry index per slot
-  private stamps = new Uint32Array(0); // slot is live when stamps[slot] === generation
+  private table = new Int32Array(0); // [stamp, id, entry] per slot; live when stamp === generation
   private generation = 0;
   private mask = 0;
   private shift = 0;
@@ -19,47 +23,56 @@ export class TokenCounter {
 
   reset(): void {
     this.size = 0;
-    this.generation = (this.generation + 1) >>> 0;
+    this.generation = (this.generation + 1) | 0;
     if (this.generation === 0) {
-      this.stamps.fill(0);
+      this.table.fill(0);
       this.generation = 1;
     }
   }
 
   add(id: number, amount = 1): void {
-    const mask = this.mask;
+    const table = this.table;
+    const generation = this.generation;
+    const key = id | 0;
     let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
     for (;;) {
-      if (this.stamps[slot] !== this.generation) break;
-      const entry = this.slots[slot];
-      if (this.ids[entry] === id) {
-        this.counts[entry] += amount;
+      const at = slot * 3;
+      if (table[at + STAMP] !== generation) break;
+      if (table[at + ID] === key) {
+        this.counts[table[at + ENTRY]] += amount;
         return;
       }
-      slot = (slot + 1) & mask;
+      slot = (slot + 1) & this.mask;
     }
     this.insert(slot, id, amount);
   }
 
   /** The entry index of id (its position in first-occurrence order), or -1. */
   find(id: number): number {
+    const key = id | 0;
     let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
-    while (this.stamps[slot] === this.generation) {
-      const entry = this.slots[slot];
-      if (this.ids[entry] === id) return entry;
+    for (;;) {
+      const at = slot * 3;
+      if (this.table[at + STAMP] !== this.generation) return -1;
+      if (this.table[at + ID] === key) return this.table[at + ENTRY];
       slot = (slot + 1) & this.mask;
     }
-    return -1;
   }
 
   private insert(slot: number, id: number, count: number): void {
     if (this.size === this.ids.length) this.growEntries();
-    this.stamps[slot] = this.generation;
-    this.slots[slot] = this.size;
+    this.place(slot, id, this.size);
     this.ids[this.size] = id;
     this.counts[this.size] = count;
     this.size++;
-    if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    if (this.size * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
+  }
+
+  private place(slot: number, id: number, entry: number): void {
+    const at = slot * 3;
+    this.table[at + STAMP] = this.generation;
+    this.table[at + ID] = id | 0;
+    this.table[at + ENTRY] = entry;
   }
 
   private growEntries(): void {
@@ -73,8 +86,7 @@ export class TokenCounter {
 
   private allocate(capacity: number): void {
     const size = 2 ** Math.ceil(Math.log2(Math.max(16, capacity)));
-    this.slots = new Int32Array(size);
-    this.stamps = new Uint32Array(size);
+    this.table = new Int32Array(size * 3);
     this.mask = size - 1;
     this.shift = 32 - Math.log2(size);
     this.generation = 1;
@@ -83,10 +95,10 @@ export class TokenCounter {
   private rehash(capacity: number): void {
     this.allocate(capacity);
     for (let entry = 0; entry < this.size; entry++) {
-      let slot = Math.imul(this.ids[entry], 0x9e3779b1) >>> this.shift;
-      while (this.stamps[slot] === this.generation) slot = (slot + 1) & this.mask;
-      this.stamps[slot] = this.generation;
-      this.slots[slot] = entry;
+      const id = this.ids[entry];
+      let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
+      while (this.table[slot * 3 + STAMP] === this.generation) slot = (slot + 1) & this.mask;
+      this.place(slot, id, entry);
     }
   }
 }

@@ -41,7 +41,9 @@ export function tokenizeWords(normalized: string, options: TokenizeOptions): Wor
   const sequence: string[] = [];
   const extras: string[] = [];
   let negated = false;
-  for (const match of normalized.matchAll(TOKEN)) {
+  // exec with lastIndex rather than matchAll: no regexp clone and iterator per text (TOKEN never matches empty).
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(normalized); match !== null; match = TOKEN.exec(normalized)) {
     const [, placeholder, emoticon, hashtag, word, emoji, shout] = match;
     if (placeholder ?? emoticon ?? emoji ?? shout) {
       sequence.push((placeholder ?? emoticon ?? emoji ?? shout)!);
