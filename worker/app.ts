@@ -87,7 +87,7 @@ export function createApp(options: AppDeps): App {
   app.onError((error, c) => {
     if (error instanceof ApiError) return respond(c, error);
     if (error instanceof ModelUnavailableError) {
-      log('error', { msg: error.message, request_id: c.var.requestId ?? null });
+      log('error', { msg: error.message, request_id: c.get('requestId') ?? null });
       return respond(c, new ApiError('model_unavailable', 'no model is available right now; retry later (GET /health says why)', { 'Retry-After': '5' }));
     }
     // Hono's own refusals (e.g. its media-type gate); ours run first, so these are unexpected.
@@ -95,7 +95,7 @@ export function createApp(options: AppDeps): App {
     if (error instanceof HTTPException && error.status === 400) return respond(c, new ApiError('invalid_json', error.message));
     log('error', {
       msg: 'unhandled error',
-      request_id: c.var.requestId ?? null,
+      request_id: c.get('requestId') ?? null,
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });

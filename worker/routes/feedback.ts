@@ -48,13 +48,13 @@ export function feedbackRoutes(limits: Limits, intake: IntakeConfig): OpenAPIHon
   const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   routes.openapi(route, async (c) => {
     const input = c.req.valid('json');
-    const { capture, log } = c.var.deps;
+    const { capture, log } = c.get('deps');
     if (!capture) throw new ApiError('capture_unavailable', 'feedback is not enabled on this server (no capture buffer is configured)');
     const record = newFeedbackRecord(input);
     try {
       await capture.accept([record]);
     } catch (error) {
-      log('error', { msg: 'feedback could not be stored', request_id: c.var.requestId ?? null, error: error instanceof Error ? error.message : String(error) });
+      log('error', { msg: 'feedback could not be stored', request_id: c.get('requestId') ?? null, error: error instanceof Error ? error.message : String(error) });
       throw new ApiError('capture_unavailable', 'the feedback could not be stored; nothing was kept, retry later', { 'Retry-After': '5' });
     }
     afterResponse(c, log, 'size flush', () => capture.scheduler.maybeFlush('size'));

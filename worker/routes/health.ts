@@ -14,7 +14,7 @@ const route = createRoute({
 export function healthRoutes(): OpenAPIHono<AppEnv> {
   const routes = new OpenAPIHono<AppEnv>();
   routes.openapi(route, async (c) => {
-    const { runtime, models, startedAt, capture } = c.var.deps;
+    const { runtime, models, startedAt, capture } = c.get('deps');
     const model = models.status();
     return c.json(
       {

@@ -18,7 +18,7 @@ const route = createRoute({
 export function modelRoutes(): OpenAPIHono<AppEnv> {
   const routes = new OpenAPIHono<AppEnv>();
   routes.openapi(route, async (c) => {
-    const { manifest } = await c.var.deps.models.current();
+    const { manifest } = await c.get('deps').models.current();
     return c.json(manifest, 200);
   });
   return routes;

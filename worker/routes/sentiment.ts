@@ -49,7 +49,7 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
   routes.openapi(single, async (c) => {
     const { text } = c.req.valid('json');
     c.set('batchSize', 1);
-    const { model, manifest } = await c.var.deps.models.current();
+    const { model, manifest } = await c.get('deps').models.current();
     const [prediction] = await model.predict([text]);
     logLowConfidence(c, [text], [prediction], manifest.version);
     return c.json({ ...prediction, model_version: manifest.version }, 200);
@@ -58,7 +58,7 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
   routes.openapi(batch, async (c) => {
     const { texts } = c.req.valid('json');
     c.set('batchSize', texts.length);
-    const { model, manifest } = await c.var.deps.models.current();
+    const { model, manifest } = await c.get('deps').models.current();
     const results = await model.predict(texts);
     logLowConfidence(c, texts, results, manifest.version);
     return c.json({ results, model_version: manifest.version }, 200);
@@ -73,7 +73,7 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
  * only logged.
  */
 function logLowConfidence(c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
-  const { capture, intake, log } = c.var.deps;
+  const { capture, intake, log } = c.get('deps');
   if (!capture || !intake.lowConfidenceLogging || intake.lowConfidenceSampleRate <= 0) return;
   let picked: number[] | undefined;
   for (let i = 0; i < predictions.length; i++) {

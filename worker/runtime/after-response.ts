@@ -14,11 +14,18 @@ export function afterResponse(c: Context, log: Logger, what: string, task: () =>
       () => undefined,
       (error: unknown) => log('error', { msg: `${what} failed`, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
     );
-  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  executionContext(c)?.waitUntil(run);
+}
+
+/**
+ * Hono's getter throws when there is no ExecutionContext (Node, app.request in tests), and the
+ * Error's stack trace cost more than the rest of this file: on Node it is not asked at all.
+ */
+function executionContext(c: Context): { waitUntil(promise: Promise<unknown>): void } | undefined {
+  if ((c.get('deps') as { runtime?: string } | undefined)?.runtime === 'node') return undefined;
   try {
-    ctx = c.executionCtx; // Hono throws when there is none (Node, app.request in tests)
+    return c.executionCtx;
   } catch {
-    return;
+    return undefined;
   }
-  ctx.waitUntil(run);
 }

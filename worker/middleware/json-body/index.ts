@@ -6,8 +6,10 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../errors';
+import { cacheBody } from '../body-cache';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
+const utf8 = new TextDecoder(); // what Response.text() does (UTF-8, BOM dropped), without a Response
 
 export function jsonBody(): MiddlewareHandler {
   return async function jsonBody(c, next) {
@@ -19,7 +21,9 @@ export function jsonBody(): MiddlewareHandler {
         `send the body as JSON with Content-Type: application/json (got ${contentType ? JSON.stringify(contentType) : 'no Content-Type'})`,
       );
     }
-    const text = await c.req.text();
+    // Decoded here and cached as the text: Hono would build a Response to turn cached bytes into text.
+    const text = utf8.decode(await c.req.arrayBuffer());
+    cacheBody(c, 'text', text);
     if (text.trim() === '') throw new ApiError('invalid_json', 'the body is empty; send a JSON object');
     try {
       JSON.parse(text);

@@ -31,9 +31,10 @@ export function requestLog({ log, now = () => performance.now() }: RequestLogOpt
       path: c.req.path,
       status,
       duration_ms: Math.round((now() - start) * 1000) / 1000,
-      request_id: c.var.requestId ?? null,
-      batch_size: c.var.batchSize ?? null,
-      error_code: c.var.errorCode ?? null,
+      // c.get, not c.var: Hono builds a fresh object of every variable on each c.var access.
+      request_id: c.get('requestId') ?? null,
+      batch_size: c.get('batchSize') ?? null,
+      error_code: c.get('errorCode') ?? null,
     });
   };
 }
