@@ -8,24 +8,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dockerfileEsbuildArgs } from './bench/lib/node-bundle';
 import manifest from './model/manifest.json';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repo so that the bundle's bare imports resolve from node_modules, as in the image.
 const outDir = `${root}node_modules/.cache/edge-sentiment-bundle-test`;
 const outfile = `${outDir}/node-server.mjs`;
-
-function dockerfileEsbuildArgs(): string[] {
-  const line = readFileSync(`${root}Dockerfile`, 'utf8')
-    .split('\n')
-    .find((l) => /^RUN npx esbuild /.test(l));
-  if (!line) throw new Error('Dockerfile has no `RUN npx esbuild` line');
-  return line
-    .replace(/^RUN npx esbuild /, '')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((arg) => (arg.startsWith('--outfile=') ? `--outfile=${outfile}` : arg));
-}
 
 describe("the Dockerfile's Node bundle", () => {
   let child: ChildProcess | undefined;
@@ -36,7 +25,7 @@ describe("the Dockerfile's Node bundle", () => {
   it('imports only Node built-ins and production dependencies', () => {
     mkdirSync(outDir, { recursive: true });
     const esbuild = `${root}node_modules/.bin/esbuild`;
-    execFileSync(esbuild, [...dockerfileEsbuildArgs(), `--metafile=${outDir}/meta.json`, '--log-level=warning'], { cwd: root });
+    execFileSync(esbuild, [...dockerfileEsbuildArgs(root, outfile), `--metafile=${outDir}/meta.json`, '--log-level=warning'], { cwd: root });
     const meta = JSON.parse(readFileSync(`${outDir}/meta.json`, 'utf8')) as { outputs: Record<string, { imports: { path: string; external?: boolean }[] }> };
     const imported = new Set(Object.values(meta.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
     const { dependencies } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { dependencies: Record<string, string> };

@@ -9,7 +9,8 @@
  * FEEDBACK_*, LOW_CONFIDENCE_*), CAPTURE_DB_PATH (.data/capture.sqlite: the feedback buffer; `off`
  * disables capture) and the capture settings of capture/config.ts (HF_ENDPOINT, HF_TOKEN,
  * HF_DATASET_REPO, FLUSH_*) and the model repo settings of model-provider/hub-settings.ts (HF_MODEL_REPO,
- * MODEL_REVISION, MODEL_CHECK_INTERVAL_S, …).
+ * MODEL_REVISION, MODEL_CHECK_INTERVAL_S, …) and MEMORY_REPORT_S (0: seconds between memory log lines,
+ * runtime/memory-report.ts).
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,8 @@ import { createStaticModelProvider, type ModelProvider } from './model-provider/
 import type { ModelFiles } from './model-provider/load-verified-model';
 import { DEFAULT_CAPTURE_DB_PATH, startNodeCapture } from './runtime/capture-node';
 import { runClustered } from './runtime/node-cluster';
+import { stdoutLogger } from './runtime/buffered-logger';
+import { startMemoryReport } from './runtime/memory-report';
 import { ortNode } from './runtime/ort-node';
 
 export const DEFAULT_MODEL_DIR = new URL('./model/', import.meta.url);
@@ -46,7 +49,7 @@ export interface NodeServerOptions {
   /** Feedback buffer + flusher (startNodeCapture). Default none: feedback answers 503. */
   capture?: Capture | null;
   log?: Logger;
-  /** Start loading the model as soon as the server listens, so the first request does not wait for it. Default true. */
+  /** Start loading the model right away, before listening, so the first request waits as little as possible. Default true. */
   warm?: boolean;
   /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
   hubModel?: Partial<HubModelSettings>;
@@ -78,6 +81,8 @@ export function startNodeServer({
   const hub = hubModel.repo ? createHubModelProvider({ ...hubModel, ort: ortNode, bundled, log }) : null;
   const models: ModelProvider = hub ?? createStaticModelProvider({ ort: ortNode, source: 'bundled', files: bundled });
   const stopChecks = hub ? startModelCheckTimer(hub, 1_000) : () => {};
+  // ORT's first session (wasm instantiation) takes most of a second: begin before anything else.
+  if (warm) models.current().catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` }));
   const app = createApp({
     runtime: 'node',
     models,
@@ -91,9 +96,6 @@ export function startNodeServer({
   });
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
-      if (warm) {
-        models.current().catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` }));
-      }
       resolvePromise({
         server,
         models,
@@ -119,6 +121,7 @@ const processEnvSchema = z.object({
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   MODEL_DIR: z.string().min(1).optional(),
   CAPTURE_DB_PATH: z.string().min(1).default(DEFAULT_CAPTURE_DB_PATH),
+  MEMORY_REPORT_S: z.coerce.number().min(0).max(3600).default(0),
 });
 
 export interface NodeSettings {
@@ -131,6 +134,8 @@ export interface NodeSettings {
   /** null: CAPTURE_DB_PATH=off. */
   capture: { path: string; config: CaptureConfig } | null;
   hubModel: HubModelSettings;
+  /** Seconds between memory log lines; 0: none. */
+  memoryReportS: number;
 }
 
 /** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
@@ -140,7 +145,7 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH } = parsed.data;
+  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S } = parsed.data;
   return {
     port: PORT,
     hostname: HOST,
@@ -150,11 +155,12 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
     intake: intakeConfigFromEnv(env),
     capture: CAPTURE_DB_PATH === 'off' ? null : { path: CAPTURE_DB_PATH, config: captureConfigFromEnv(env) },
     hubModel: hubModelSettingsFromEnv(env),
+    memoryReportS: MEMORY_REPORT_S,
   };
 }
 
 async function main(): Promise<void> {
-  const log = consoleLogger;
+  const log = stdoutLogger();
   let settings: NodeSettings;
   try {
     settings = nodeSettingsFromEnv(process.env);
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
         log,
       });
       log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
+      if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
       const stop = () => {
         const exit = () => {
           capture?.close();

@@ -34,6 +34,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BATCH_SIZE, benchTexts, VALIDATION_CSV } from './lib/texts';
 import { buildBundle, writeWorkerdConfig, type BundleReport } from './lib/bundle';
+import { nodeMemoryProbe, workerdMemoryProbe, type IsolateMemoryProbe, type MemorySnapshot } from './lib/isolate-memory';
+import { buildNodeBundle, dockerfileNodeFlags } from './lib/node-bundle';
 import {
   CLOCK_TICKS_PER_SECOND,
   freePort,
@@ -170,18 +172,23 @@ interface ServerSpec {
   classify(pid: number, args: string[], depth: number, port: number): string;
   /** Roles whose memory is "the serving process(es)". */
   servingRoles: string[];
+  /** JS heap and wasm memory of the serving isolate(s), where the runtime lets us see them. */
+  memory?: (server: Spawned) => IsolateMemoryProbe;
   expectedProcesses?: { role: string; count: number };
 }
 
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 
-async function nodeStartArgs(): Promise<{ command: string; args: string[] }> {
-  const script: string | undefined = JSON.parse(await readFile('package.json', 'utf8')).scripts?.['start:node'];
-  const match = script && /^tsx\s+(\S+)$/.exec(script.trim());
-  // `tsx file` starts node with tsx's loader in a child process; run that process directly, so the
-  // tree holds only the server (tsx's launcher would add ~50 MB that serves nothing).
-  if (match) return { command: process.execPath, args: ['--import', 'tsx', match[1]] };
-  return { command: 'npm', args: ['run', '--silent', 'start:node'] };
+/**
+ * The Node server as production starts it (the Dockerfile: its esbuild bundle under plain `node`),
+ * built once per benchmark run. `npm run start:node` (tsx, compiling TypeScript at start-up) is
+ * the development path: it serves the same code but starts about 0.5 s slower.
+ */
+let nodeBundle: string | undefined;
+function nodeStartArgs(): { command: string; args: string[] } {
+  nodeBundle ??= buildNodeBundle(REPO_ROOT, `${REPO_ROOT}node_modules/.cache/bench-serve`);
+  return { command: process.execPath, args: [...dockerfileNodeFlags(REPO_ROOT), nodeBundle] };
 }
 
 function nodeClassify(_pid: number, args: string[], depth: number): string {
@@ -207,12 +214,20 @@ function nodeSpec(id: 'node-1' | 'node-2', processes: number, scratch: string): 
     id,
     title: processes === 1 ? 'Node (1 process)' : `Node (WEB_CONCURRENCY=${processes})`,
     async start(port) {
-      const { command, args } = await nodeStartArgs();
+      const { command, args } = nodeStartArgs();
       // Low-confidence capture stays on (it is part of serving), into a throw-away SQLite file:
-      // the default .data/capture.sqlite is the checkout's real buffer.
-      const env = serverEnv({ PORT: String(port), WEB_CONCURRENCY: String(processes), CAPTURE_DB_PATH: join(scratch, `${id}-capture.sqlite`) });
+      // the default .data/capture.sqlite is the checkout's real buffer. MODEL_DIR as in the
+      // Dockerfile (the bundle does not sit beside worker/model); a memory line every second.
+      const env = serverEnv({
+        PORT: String(port),
+        WEB_CONCURRENCY: String(processes),
+        CAPTURE_DB_PATH: join(scratch, `${id}-capture.sqlite`),
+        MODEL_DIR: 'worker/model',
+        MEMORY_REPORT_S: '1',
+      });
       return spawnGroup(command, args, { env });
     },
+    memory: nodeMemoryProbe,
     classify: nodeClassify,
     servingRoles: ['node (main)', 'node (worker)'],
     expectedProcesses: processes > 1 ? { role: 'node (worker)', count: processes } : undefined,
@@ -290,6 +305,7 @@ function workerdBinary(): string {
 }
 
 function workerdBareSpec(bundle: () => BundleReport | null): ServerSpec {
+  let inspector = 0;
   return {
     id: 'workerd-bare',
     title: 'workerd (bare, dry-run bundle)',
@@ -297,8 +313,11 @@ function workerdBareSpec(bundle: () => BundleReport | null): ServerSpec {
       const report = bundle();
       if (!report) throw new Error('no dry-run bundle (wrangler deploy --dry-run failed)');
       const config = await writeWorkerdConfig(report, port);
-      return spawnGroup(workerdBinary(), ['serve', config], { env: serverEnv({}) });
+      // The inspector only answers heap-usage questions between loads; nothing stays attached.
+      inspector = await freePort();
+      return spawnGroup(workerdBinary(), ['serve', config, '--inspector-addr', `127.0.0.1:${inspector}`], { env: serverEnv({}) });
     },
+    memory: () => workerdMemoryProbe(inspector),
     classify: () => 'workerd (worker)',
     servingRoles: ['workerd (worker)'],
   };
@@ -338,6 +357,8 @@ interface EndpointResult {
   attempts?: number;
   /** RSS by process role right after this endpoint's runs (memory grows under load?). */
   rss_mib_after?: Record<string, number>;
+  /** The serving isolate's own memory right after this endpoint's runs (see lib/isolate-memory.ts). */
+  isolate_memory_after?: Record<string, MemorySnapshot>;
   problems: string[];
 }
 
@@ -350,6 +371,9 @@ interface ServerResult {
   skipped?: string;
   /** RSS by process role after the first predictions, before any load. */
   rss_mib_after_cold_start?: Record<string, number>;
+  /** The serving isolate's own memory (JS heap, outside-heap buffers, ORT's wasm memory) after the model loaded, before any load. */
+  isolate_memory_after_load?: Record<string, MemorySnapshot>;
+  isolate_memory_error?: string;
   cold_start?: {
     ready_ms: number;
     first_health_ms: number;
@@ -450,6 +474,15 @@ async function benchServer(spec: ServerSpec, endpoints: Endpoint[], options: Opt
   }
   const sampler = new TreeSampler(server.pid, (pid, args, depth) => spec.classify(pid, args, depth, port), 200);
   sampler.start();
+  const probe = spec.memory?.(server);
+  const isolateMemory = async () => {
+    try {
+      return await probe?.snapshot();
+    } catch (error) {
+      result.isolate_memory_error = (error as Error).message;
+      return undefined;
+    }
+  };
   try {
     // --- cold start
     const ready = await waitReady(url, server, options.readyTimeout);
@@ -487,6 +520,10 @@ async function benchServer(spec: ServerSpec, endpoints: Endpoint[], options: Opt
     // --- loads
     sampler.sample();
     result.rss_mib_after_cold_start = sampler.rssByRole();
+    if (probe) {
+      await sleep(1_200); // Node logs its memory every second: wait for a line from after the first predictions
+      result.isolate_memory_after_load = await isolateMemory();
+    }
     result.loadavg = { before: loadavg(), after: [] };
     for (const endpoint of endpoints) {
       const entry: EndpointResult = { endpoint: endpoint.name, texts_per_request: endpoint.texts, problems: [] };
@@ -520,6 +557,10 @@ async function benchServer(spec: ServerSpec, endpoints: Endpoint[], options: Opt
       entry.cpu_cores = best!.cpu;
       entry.load = load;
       entry.rss_mib_after = sampler.rssByRole();
+      if (probe) {
+        if (spec.id.startsWith('node')) await sleep(1_100);
+        entry.isolate_memory_after = await isolateMemory();
+      }
       entry.texts_per_s = endpoint.kind === 'health' ? undefined : load.requests_per_s * endpoint.texts;
       const failures = load.non2xx + load.errors + load.mismatches;
       if (failures > 0) {
@@ -667,6 +708,26 @@ function markdown(report: Report): string {
     lines.push(
       `| in-process (Node, no HTTP) | model load ${int(p.model_load_ms)} ms | | ${ms(p.first_prediction_ms)} ms | ${ms(p.single.ms_per_call.p50)} ms | ${ms(p.batch_100.ms_per_call.p50)} ms | ${int(p.rss_mib.peak)} MiB | after load: JS heap ${int(p.js_memory_mib_after_load.heap_used)} MiB, ArrayBuffers (model bytes and ORT's wasm memory among them) ${int(p.js_memory_mib_after_load.array_buffers)} MiB |`,
     );
+  }
+  const memoryRows = report.servers.filter((s) => s.isolate_memory_after_load);
+  if (memoryRows.length) {
+    lines.push('');
+    lines.push('Memory of the serving isolate itself (largest process; Node: `process.memoryUsage()` plus ORT\'s wasm memory, logged by the server; workerd: V8 heap usage through the inspector, which does not see ORT\'s wasm memory):');
+    lines.push('');
+    lines.push('| server | after the model loaded: JS heap used / total, outside the heap, ORT wasm → total MiB | largest after a load: same |');
+    lines.push('| --- | --- | --- |');
+    const describe = (m: MemorySnapshot | undefined) =>
+      !m
+        ? '–'
+        : m.wasm_memory_mib !== undefined
+          ? `${fmt(m.heap_used_mib)} / ${fmt(m.heap_total_mib)}, ${fmt(m.external_mib)} (ArrayBuffers ${fmt(m.array_buffers_mib)}), ${fmt(m.wasm_memory_mib)} → **${fmt(m.isolate_total_mib)}**`
+          : `${fmt(m.heap_used_mib)} / ${fmt(m.heap_total_mib)}, ArrayBuffers ${fmt(m.array_buffers_mib)}, wasm not visible → **${fmt(m.heap_total_mib + m.array_buffers_mib)}** + wasm`;
+    const total = (m: MemorySnapshot) => m.isolate_total_mib ?? m.heap_total_mib + m.array_buffers_mib;
+    const largest = (snapshots: (Record<string, MemorySnapshot> | undefined)[]) =>
+      snapshots.flatMap((x) => Object.values(x ?? {})).reduce<MemorySnapshot | undefined>((best, m) => (!best || total(m) > total(best) ? m : best), undefined);
+    for (const s of memoryRows) {
+      lines.push(`| ${s.title} | ${describe(largest([s.isolate_memory_after_load]))} | ${describe(largest(s.endpoints.map((e) => e.isolate_memory_after)))} |`);
+    }
   }
   const o = report.wrangler_dev_overhead;
   if (o.length) {

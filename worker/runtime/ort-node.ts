@@ -1,10 +1,27 @@
 /**
  * onnxruntime-web on Node. Node resolves the package's "node" export, which reads
- * ort-wasm-simd-threaded.wasm from node_modules and compiles it: nothing to work around.
+ * ort-wasm-simd-threaded.wasm from node_modules and compiles it: nothing to work around. The
+ * first session creation (which instantiates the wasm) is watched only to note ORT's memory.
  */
 import * as ort from 'onnxruntime-web';
 import type { OrtRuntime } from '../../shared/sentiment-model';
+import { withInstantiateHook } from './wasm-memory';
 
 ort.env.wasm.numThreads = 1; // the single-threaded kernels workerd runs, so numbers match exactly
 
-export const ortNode: OrtRuntime = ort;
+let first: Promise<unknown> | undefined;
+
+export const ortNode: OrtRuntime = {
+  Tensor: ort.Tensor,
+  InferenceSession: {
+    async create(model, options) {
+      if (!first) {
+        const session = withInstantiateHook(() => ort.InferenceSession.create(model, options));
+        first = session.catch(() => undefined);
+        return session;
+      }
+      await first; // ORT rejects a second initialisation while the first is running
+      return ort.InferenceSession.create(model, options);
+    },
+  },
+};

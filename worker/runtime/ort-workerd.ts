@@ -14,6 +14,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 import type { OrtRuntime } from '../../shared/sentiment-model';
+import { withInstantiateHook } from './wasm-memory';
 
 const placeholder = new ArrayBuffer(0);
 
@@ -39,19 +40,11 @@ export const ortWorkerd: OrtRuntime = {
   },
 };
 
-async function withPrecompiledWasm<T>(run: () => Promise<T>): Promise<T> {
-  const original = WebAssembly.instantiate;
-  const instantiate = (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> => {
-    // Emscripten passes wasmBinary on as new Uint8Array(wasmBinary): a view of our placeholder.
-    if (ArrayBuffer.isView(source) && source.buffer === placeholder) {
-      return original(ortWasm, imports).then((instance) => ({ instance, module: ortWasm }));
-    }
-    return (original as (source: unknown, imports?: WebAssembly.Imports) => Promise<unknown>)(source, imports);
-  };
-  WebAssembly.instantiate = instantiate as typeof WebAssembly.instantiate;
-  try {
-    return await run();
-  } finally {
-    WebAssembly.instantiate = original;
-  }
+function withPrecompiledWasm<T>(run: () => Promise<T>): Promise<T> {
+  // Emscripten passes wasmBinary on as new Uint8Array(wasmBinary): a view of our placeholder.
+  return withInstantiateHook(run, (source, imports, original) =>
+    ArrayBuffer.isView(source) && source.buffer === placeholder
+      ? original(ortWasm, imports).then((instance) => ({ instance, module: ortWasm }))
+      : undefined,
+  );
 }
