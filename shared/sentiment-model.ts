@@ -4,6 +4,7 @@
  * serves on workerd, on Node and in the trainer's evaluator.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { coalesce } from './coalesce';
 import { Featurizer, parseFeaturizerSpec, type FeaturizerSpec } from './featurizer/index';
 import { LABELS, NUM_LABELS, type Label } from './labels';
 import { METADATA_KEYS, MODEL_INPUT_COUNTS, MODEL_INPUT_IDS, MODEL_OUTPUT } from './model-contract';
@@ -29,6 +30,8 @@ export class ModelContractError extends Error {
 
 export class SentimentModel {
   private readonly featurizer: Featurizer;
+  /** One text, batched with the other single texts asked for in the same event-loop turn. */
+  readonly predictOne: (text: string) => Promise<Prediction> = coalesce((texts: readonly string[]) => this.predict(texts));
 
   private constructor(
     private readonly ort: OrtRuntime,

@@ -160,6 +160,18 @@ describe('low-confidence logging', () => {
   });
 });
 
+describe('low-confidence volume cap', () => {
+  it('records at most LOW_CONFIDENCE_MAX_PER_MINUTE per process; the predictions themselves are unaffected', async () => {
+    const { capture, post } = setup({ lowConfidenceThreshold: 1, lowConfidenceMaxPerMinute: 5 });
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post('/v1/sentiment', { text: `meeting at ${i}` })));
+    expect(responses.map((r) => r.status).filter((status) => status !== 200)).toEqual([]);
+    await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(5));
+    await post('/v1/sentiment/batch', { texts: ['meeting at 3', 'meeting at 4'] });
+    await settle();
+    expect(await capture.buffer.depth()).toBe(5);
+  });
+});
+
 describe('GET /health with capture', () => {
   it('shows the buffer depth and the flush state', async () => {
     const { app, post } = setup();

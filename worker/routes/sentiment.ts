@@ -10,6 +10,7 @@ import { batchResultSchema, requestSchemas, sentimentResultSchema, validationHoo
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { jsonBody } from '../middleware/json-body/index';
+import { VolumeCap } from '../capture/volume-cap';
 import { afterResponse } from '../runtime/after-response';
 import type { Prediction } from '../../shared/sentiment-model';
 
@@ -45,12 +46,16 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
   });
 
   const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Made on first use: the intake settings arrive with the request's dependencies.
+  let cap: VolumeCap | undefined;
+  const logLowConfidence = (c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string) =>
+    recordLowConfidence(c, (cap ??= new VolumeCap(c.get('deps').intake.lowConfidenceMaxPerMinute)), texts, predictions, modelVersion);
 
   routes.openapi(single, async (c) => {
     const { text } = c.req.valid('json');
     c.set('batchSize', 1);
     const { model, manifest } = await c.get('deps').models.current();
-    const [prediction] = await model.predict([text]);
+    const prediction = await model.predictOne(text);
     logLowConfidence(c, [text], [prediction], manifest.version);
     return c.json({ ...prediction, model_version: manifest.version }, 200);
   });
@@ -68,17 +73,18 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
 }
 
 /**
- * Records the predictions under the threshold (sampled), after the response: the check here is a
- * comparison per text; building and storing records happens on a later task, and its failure is
- * only logged.
+ * Records the predictions under the threshold (sampled, and capped per minute), after the
+ * response: the check here is a comparison per text; building and storing records happens on a
+ * later task, and its failure is only logged.
  */
-function logLowConfidence(c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
+function recordLowConfidence(c: Context<AppEnv>, cap: VolumeCap, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
   const { capture, intake, log } = c.get('deps');
   if (!capture || !intake.lowConfidenceLogging || intake.lowConfidenceSampleRate <= 0) return;
   let picked: number[] | undefined;
   for (let i = 0; i < predictions.length; i++) {
     if (predictions[i].confidence >= intake.lowConfidenceThreshold) continue;
     if (intake.lowConfidenceSampleRate < 1 && Math.random() >= intake.lowConfidenceSampleRate) continue;
+    if (!cap.take()) break;
     (picked ??= []).push(i);
   }
   if (!picked) return;
