@@ -5,23 +5,9 @@
  */
 import * as ort from 'onnxruntime-web';
 import type { OrtRuntime } from '../../shared/sentiment-model';
+import { ortRuntime } from './ort-runtime';
 import { withInstantiateHook } from './wasm-memory';
 
 ort.env.wasm.numThreads = 1; // the single-threaded kernels workerd runs, so numbers match exactly
 
-let first: Promise<unknown> | undefined;
-
-export const ortNode: OrtRuntime = {
-  Tensor: ort.Tensor,
-  InferenceSession: {
-    async create(model, options) {
-      if (!first) {
-        const session = withInstantiateHook(() => ort.InferenceSession.create(model, options));
-        first = session.catch(() => undefined);
-        return session;
-      }
-      await first; // ORT rejects a second initialisation while the first is running
-      return ort.InferenceSession.create(model, options);
-    },
-  },
-};
+export const ortNode: OrtRuntime = ortRuntime(ort, (run) => withInstantiateHook(run));

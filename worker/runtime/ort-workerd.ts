@@ -14,6 +14,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 import type { OrtRuntime } from '../../shared/sentiment-model';
+import { ortRuntime } from './ort-runtime';
 import { withInstantiateHook } from './wasm-memory';
 
 const placeholder = new ArrayBuffer(0);
@@ -22,23 +23,7 @@ ort.env.wasm.numThreads = 1; // no Web Workers in workerd: never try to start pt
 ort.env.wasm.proxy = false;
 ort.env.wasm.wasmBinary = placeholder;
 
-/** Settles once ORT's wasm is instantiated, by the first session creation. */
-let wasmReady: Promise<unknown> | undefined;
-
-export const ortWorkerd: OrtRuntime = {
-  Tensor: ort.Tensor,
-  InferenceSession: {
-    async create(model, options) {
-      if (!wasmReady) {
-        const first = withPrecompiledWasm(() => ort.InferenceSession.create(model, options));
-        wasmReady = first.catch(() => undefined);
-        return first;
-      }
-      await wasmReady; // ORT rejects a second initialisation while the first is running
-      return ort.InferenceSession.create(model, options);
-    },
-  },
-};
+export const ortWorkerd: OrtRuntime = ortRuntime(ort, withPrecompiledWasm);
 
 function withPrecompiledWasm<T>(run: () => Promise<T>): Promise<T> {
   // Emscripten passes wasmBinary on as new Uint8Array(wasmBinary): a view of our placeholder.
