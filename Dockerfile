@@ -33,7 +33,8 @@ USER node
 EXPOSE 7860
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 7860) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# A young generation of at most 8 MB per semi-space: with V8's default the heap grows to ~160 MB
-# under load (most of it empty young-generation space); 8 MB keeps it near 55 MB at the same
-# throughput (worker/bench: isolate memory). node:cluster workers inherit the flag.
-CMD ["node", "--max-semi-space-size=8", "dist/node-server.mjs"]
+# A young generation of at most 4 MB per semi-space: with V8's default the heap grows to ~160 MB
+# under load (most of it empty young-generation space). 4 MB keeps the whole serving isolate (heap,
+# buffers and ORT's 33 MB of wasm memory) under 128 MB at the same throughput (worker/bench:
+# isolate memory; 8 MB reached 130 MB). node:cluster workers inherit the flag.
+CMD ["node", "--max-semi-space-size=4", "dist/node-server.mjs"]
