@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nextModelVersion } from '../../shared/manifest';
-import { readLabelledCsv, writeLabelledCsv } from '../data/csv';
+import { parseLabelledCsv, writeLabelledCsv } from '../data/csv';
 import { mergeDataset, type MergeReport } from '../dataset/merge';
 import { datasetCacheDir, pullDataset } from '../dataset/pull';
 import { readDatasetRecords } from '../dataset/records';
@@ -124,8 +124,8 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     // 2. Merge into a training set and the fixed holdout.
     const merged = await step('merge', async () =>
       mergeDataset({
-        base: await readLabelledCsv(config.base.train),
-        baseHoldout: await readLabelledCsv(config.base.holdout),
+        base: parseLabelledCsv(baseText, config.base.train),
+        baseHoldout: parseLabelledCsv(baseHoldoutText, config.base.holdout),
         records,
         feedbackHoldoutPercent: config.holdout.feedback_percent,
       }),
