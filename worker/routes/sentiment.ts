@@ -10,7 +10,7 @@ import { batchResultSchema, requestSchemas, sentimentResultSchema, validationHoo
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { jsonBody } from '../middleware/json-body/index';
-import { VolumeCap } from '../capture/volume-cap';
+import { TokenBucket } from '../token-bucket';
 import { afterResponse } from '../runtime/after-response';
 import type { Prediction } from '../../shared/sentiment-model';
 
@@ -46,10 +46,13 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
   });
 
   const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  // Made on first use: the intake settings arrive with the request's dependencies.
-  let cap: VolumeCap | undefined;
-  const logLowConfidence = (c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string) =>
-    recordLowConfidence(c, (cap ??= new VolumeCap(c.get('deps').intake.lowConfidenceMaxPerMinute)), texts, predictions, modelVersion);
+  // Made on first use: the intake settings arrive with the request's dependencies. null = no cap.
+  let cap: TokenBucket | null | undefined;
+  const logLowConfidence = (c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string) => {
+    const perMinute = c.get('deps').intake.lowConfidenceMaxPerMinute;
+    if (cap === undefined) cap = perMinute > 0 ? new TokenBucket(perMinute, perMinute, Date.now()) : null;
+    recordLowConfidence(c, cap, texts, predictions, modelVersion);
+  };
 
   routes.openapi(single, async (c) => {
     const { text } = c.req.valid('json');
@@ -77,14 +80,14 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
  * response: the check here is a comparison per text; building and storing records happens on a
  * later task, and its failure is only logged.
  */
-function recordLowConfidence(c: Context<AppEnv>, cap: VolumeCap, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
+function recordLowConfidence(c: Context<AppEnv>, cap: TokenBucket | null, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
   const { capture, intake, log } = c.get('deps');
   if (!capture || !intake.lowConfidenceLogging || intake.lowConfidenceSampleRate <= 0) return;
   let picked: number[] | undefined;
   for (let i = 0; i < predictions.length; i++) {
     if (predictions[i].confidence >= intake.lowConfidenceThreshold) continue;
     if (intake.lowConfidenceSampleRate < 1 && Math.random() >= intake.lowConfidenceSampleRate) continue;
-    if (!cap.take()) break;
+    if (cap && !cap.take(Date.now())) break;
     (picked ??= []).push(i);
   }
   if (!picked) return;

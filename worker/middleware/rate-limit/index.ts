@@ -7,6 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../../errors';
+import { TokenBucket } from '../../token-bucket';
 
 export interface RateLimitOptions {
   perMinute: number;
@@ -18,25 +19,11 @@ export interface RateLimitOptions {
   maxClients?: number;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export function rateLimit({ perMinute, burst, key, now = Date.now, maxClients = 10_000 }: RateLimitOptions): MiddlewareHandler {
-  const perMs = perMinute / 60_000;
-  const buckets = new Map<string, Bucket>();
-
-  const refill = (bucket: Bucket, t: number) => {
-    bucket.tokens = Math.min(burst, bucket.tokens + (t - bucket.at) * perMs);
-    bucket.at = t;
-  };
+  const buckets = new Map<string, TokenBucket>();
 
   const evict = (t: number) => {
-    for (const [k, bucket] of buckets) {
-      refill(bucket, t);
-      if (bucket.tokens >= burst) buckets.delete(k); // a full bucket is the same as no bucket
-    }
+    for (const [k, bucket] of buckets) if (bucket.isFull(t)) buckets.delete(k); // a full bucket is the same as no bucket
     // Still too many: drop the oldest entries (Map keeps insertion order).
     for (const k of buckets.keys()) {
       if (buckets.size < maxClients) break;
@@ -51,18 +38,15 @@ export function rateLimit({ perMinute, burst, key, now = Date.now, maxClients = 
     let bucket = buckets.get(client);
     if (!bucket) {
       if (buckets.size >= maxClients) evict(t);
-      bucket = { tokens: burst, at: t };
+      bucket = new TokenBucket(perMinute, burst, t);
       buckets.set(client, bucket);
-    } else {
-      refill(bucket, t);
     }
-    if (bucket.tokens < 1) {
-      const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+    if (!bucket.take(t)) {
+      const retryAfter = bucket.secondsToNextToken(t);
       throw new ApiError('rate_limited', `too many requests from this client: ${perMinute} per minute (bursts of ${burst}); retry in ${retryAfter} s`, {
         'Retry-After': String(retryAfter),
       });
     }
-    bucket.tokens -= 1;
     await next();
   };
 }
