@@ -1,18 +1,20 @@
 /** The weekly pipeline's steps run alone from the CLI: pull, then merge; and retrain's one-line errors. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabelledCsv } from '../data/csv';
 import type { LocalHub } from '../local-hub/server';
 import { startTestHub, TOKEN } from '../local-hub/test-helpers';
-import { corrections, smallBaseConfig, tweetEvalTrain, writeFeedbackShard } from '../retrain/test-fixtures';
+import { corrections, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeFeedbackShard } from '../retrain/test-fixtures';
 
-const run = promisify(execFile);
-const trainer = (args: string[], env: Record<string, string> = {}) => run(process.execPath, ['--import', 'tsx', 'trainer/cli.ts', ...args], { env: { ...process.env, HF_TOKEN: '', HF_MODEL_REPO: '', HF_DATASET_REPO: '', ...env } });
-const failure = (args: string[], env?: Record<string, string>) => trainer(args, env).then(() => { throw new Error('expected the command to fail'); }, (error) => error);
+/** A trainer command in its own process, with no Hub settings from the environment unless given. */
+const trainer = (args: string[], env: Record<string, string> = {}) => spawnTrainer(args, { HF_TOKEN: '', HF_MODEL_REPO: '', HF_DATASET_REPO: '', ...env }).done;
+async function succeeds(args: string[], env?: Record<string, string>): Promise<string> {
+  const run = await trainer(args, env);
+  if (run.code !== 0) throw new Error(`trainer ${args[0]} exited ${run.code}: ${run.stderr}`);
+  return run.stdout;
+}
 
 let hub: LocalHub;
 let dir: string;
@@ -29,13 +31,13 @@ afterAll(async () => {
 describe('pipeline steps from the CLI', () => {
   it('pull writes the shards and their revision; merge turns them into train.csv and holdout.csv with a report', async () => {
     await writeFeedbackShard('team/feedback', { hubUrl: hub.url, accessToken: TOKEN }, corrections((await tweetEvalTrain()).slice(2000, 2200)));
-    const pulled = JSON.parse((await trainer(['pull', '--dataset-repo', 'team/feedback', '--out', join(dir, 'dataset'), '--hub-url', hub.url], { HF_TOKEN: TOKEN })).stdout);
+    const pulled = JSON.parse(await succeeds(['pull', '--dataset-repo', 'team/feedback', '--out', join(dir, 'dataset'), '--hub-url', hub.url], { HF_TOKEN: TOKEN }));
     expect(pulled).toMatchObject({ repo: 'team/feedback', shards: 1, feedback: 200, low_confidence: 0, invalid_lines: [] });
     expect(pulled.revision).toMatch(/^[0-9a-f]{40}$/);
 
     const configPath = join(dir, 'retrain.json');
     await writeFile(configPath, JSON.stringify(await smallBaseConfig(dir, 1000)));
-    const report = JSON.parse((await trainer(['merge', '--dataset-dir', join(dir, 'dataset'), '--out', join(dir, 'merged'), '--config', configPath])).stdout);
+    const report = JSON.parse(await succeeds(['merge', '--dataset-dir', join(dir, 'dataset'), '--out', join(dir, 'merged'), '--config', configPath]));
     expect(report.feedback).toMatchObject({ records: 200, texts: 200 });
     expect(report.train.rows).toBe(1000 + report.feedback.new_texts);
     const holdout = parseLabelledCsv(await readFile(join(dir, 'merged', 'holdout.csv'), 'utf8'));
@@ -43,12 +45,12 @@ describe('pipeline steps from the CLI', () => {
   }, 60_000);
 
   it('retrain explains missing settings in one line, before doing any work', async () => {
-    const noRepos = await failure(['retrain']);
+    const noRepos = await trainer(['retrain']);
     expect(noRepos.code).toBe(2);
     expect(noRepos.stderr).toContain('error: missing --model-repo or --dataset-repo (or HF_MODEL_REPO, HF_DATASET_REPO)');
 
     const requests = hub.requests.count();
-    const noToken = await failure(['retrain', '--model-repo', 'team/model', '--dataset-repo', 'team/feedback', '--hub-url', hub.url]);
+    const noToken = await trainer(['retrain', '--model-repo', 'team/model', '--dataset-repo', 'team/feedback', '--hub-url', hub.url]);
     expect(noToken.code).toBe(2);
     expect(noToken.stderr.trim()).toBe('error: HF_TOKEN is not set: retrain writes to the model repo at the end; set a write token (hf_…) or use --dry-run');
     expect(hub.requests.count()).toBe(requests);
