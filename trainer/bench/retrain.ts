@@ -8,21 +8,19 @@
  * CSV works. They are written as 50 shards, the way the worker's flusher writes them.
  * Writes trainer/bench/results/retrain.json.
  */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readLabelledCsv } from '../data/csv';
-import { historyLine } from '../hub/history';
 import { publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
 import { startTestHub, TOKEN } from '../local-hub/test-helpers';
-import { BUNDLED_MODEL_DIR } from '../retrain/production-model';
+import { bundledModel } from '../retrain/production-model';
 import { readRetrainConfig } from '../retrain/retrain-config';
 import { runRetrain } from '../retrain/run-retrain';
 import { renderSummary } from '../retrain/summary';
 import { corrections, writeFeedbackShard } from '../retrain/test-fixtures';
-import { manifestSchema } from '../../shared/manifest';
 
 const OUT = 'trainer/bench/results/retrain.json';
 const { values } = parseArgs({ options: { feedback: { type: 'string', default: '../shared/data/sst3/train.csv' }, rows: { type: 'string', default: '5000' } } });
@@ -39,11 +37,8 @@ const hub = await startTestHub({ token: TOKEN, dir: join(dir, 'hub') });
 const settings = { hubUrl: hub.url, accessToken: TOKEN };
 try {
   // Production: the bundled default model, as the Hub's v1.
-  const bytes = new Uint8Array(await readFile(new URL('model.onnx', BUNDLED_MODEL_DIR)));
-  const manifest = manifestSchema.parse(JSON.parse(await readFile(new URL('manifest.json', BUNDLED_MODEL_DIR), 'utf8')));
-  const published = await readPublishedState('bench/model', settings);
-  const files = releaseFiles('bench/model', bytes, manifest, published);
-  files.history += historyLine(files.manifest, { promoted: true, reason: 'benchmark fixture' });
+  const { bytes, manifest } = await bundledModel();
+  const files = releaseFiles('bench/model', bytes, manifest, await readPublishedState('bench/model', settings), { reason: 'benchmark fixture' });
   await publishFiles('bench/model', settings, files, null);
 
   const records = corrections(feedbackRows);

@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifestSchema } from '../../shared/manifest';
-import { historyLine } from '../hub/history';
 import { hubSettings } from '../hub/hub-settings';
 import { releaseFiles } from '../hub/release';
 import { MODEL_FILES, publishFiles, readPublishedState } from '../hub/model-repo';
@@ -39,10 +38,8 @@ export async function publishCommand(argv: string[]): Promise<void> {
 
   log(`reading ${values.repo} on ${hub.hubUrl}`);
   const published = await readPublishedState(values.repo, hub);
-  const files = releaseFiles(values.repo, bytes, local, published);
-  const { model, manifest, card } = files;
+  const { model, manifest, card, history } = releaseFiles(values.repo, bytes, local, published, { reason: 'published by hand (trainer publish)' });
   const version = manifest.version;
-  const history = files.history + historyLine(manifest, { promoted: true, reason: 'published by hand (trainer publish)' });
 
   const plan = {
     repo: values.repo,

@@ -8,8 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { manifestSchema, type HoldoutMetrics, type Manifest } from '../../shared/manifest';
 import type { LabelledRow } from '../data/csv';
-import { evaluateModel } from '../evaluate/evaluate-model';
-import type { Metrics } from '../evaluate/metrics';
+import { labelIndex } from '../../shared/labels';
+import { computeMetrics, type Metrics } from '../evaluate/metrics';
 import { exportOnnxModel } from '../export/onnx-model';
 import { loadModelBytes, predictAll } from '../onnx/load-model';
 import { maxAbsDifference } from './parity';
@@ -32,6 +32,8 @@ export interface CandidateOptions {
 export interface Candidate {
   onnx: Uint8Array;
   manifest: Manifest;
+  /** The exported graph's [n, 3] probabilities on the holdout's rows; null without a holdout. */
+  holdoutProbabilities: Float32Array | null;
 }
 
 export async function trainCandidate(rows: readonly LabelledRow[], config: TrainingConfig, options: CandidateOptions, log: ProgressReporter): Promise<Candidate> {
@@ -41,16 +43,19 @@ export async function trainCandidate(rows: readonly LabelledRow[], config: Train
   log(`exported ONNX: ${(onnx.length / 2 ** 20).toFixed(1)} MiB`);
 
   let metrics: HoldoutMetrics | null = null;
+  let holdoutProbabilities: Float32Array | null = null;
   if (options.holdout) {
     const session = await loadModelBytes(onnx);
     try {
-      const texts = options.holdout.rows.map((row) => row.text);
-      const difference = maxAbsDifference(model, texts, await predictAll(session, texts));
+      const { rows, name } = options.holdout;
+      const texts = rows.map((row) => row.text);
+      holdoutProbabilities = await predictAll(session, texts);
+      const difference = maxAbsDifference(model, texts, holdoutProbabilities);
       log(`parity on ${texts.length} holdout texts: max |onnx - in-memory| = ${difference.toExponential(2)}`);
       if (!(difference <= PARITY_TOLERANCE)) {
         throw new Error(`ONNX export differs from the trained model by ${difference} (> ${PARITY_TOLERANCE}); not writing it`);
       }
-      metrics = holdoutMetrics(options.holdout.name, await evaluateModel(session, options.holdout.rows));
+      metrics = holdoutMetrics(name, computeMetrics(rows.map((row) => labelIndex(row.label)), holdoutProbabilities));
       log(`holdout: macro-recall ${metrics.macro_recall.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, accuracy ${metrics.accuracy.toFixed(4)}`);
     } finally {
       await session.release();
@@ -72,7 +77,7 @@ export async function trainCandidate(rows: readonly LabelledRow[], config: Train
     metrics,
     parent_version: options.parentVersion,
   });
-  return { onnx, manifest };
+  return { onnx, manifest, holdoutProbabilities };
 }
 
 /** The manifest's view of evaluator metrics (no confusion matrix or calibration bins). */
@@ -82,7 +87,7 @@ export function holdoutMetrics(dataset: string, metrics: Metrics): HoldoutMetric
 }
 
 /** model.onnx + manifest.json in `dir`: what `publish`, `evaluate` and the worker read. */
-export async function writeCandidate(dir: string, { onnx, manifest }: Candidate): Promise<void> {
+export async function writeCandidate(dir: string, { onnx, manifest }: Pick<Candidate, 'onnx' | 'manifest'>): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'model.onnx'), onnx);
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -1,19 +1,17 @@
-/** Scores a model on the holdout as a whole and on each slice (base validation, feedback). */
+/** Metrics on the holdout as a whole and on each slice (base validation, feedback), from one set of predictions. */
 import type { HoldoutMetrics } from '../../shared/manifest';
 import { labelIndex } from '../../shared/labels';
-import type { SentimentModel } from '../../shared/sentiment-model';
 import type { HoldoutRow, HoldoutSlice } from '../dataset/merge';
 import { computeMetrics } from '../evaluate/metrics';
 import { holdoutMetrics } from '../model/train-candidate';
-import { predictAll } from '../onnx/load-model';
 
 export interface HoldoutScores {
   all: HoldoutMetrics;
   slices: Partial<Record<HoldoutSlice, HoldoutMetrics>>;
 }
 
-export async function scoreHoldout(model: SentimentModel, holdout: readonly HoldoutRow[], name: string): Promise<HoldoutScores> {
-  const probabilities = await predictAll(model, holdout.map((row) => row.text));
+/** `probabilities`: a model's [n, 3] output on the holdout's texts, in row order. */
+export function scoreHoldout(probabilities: Float32Array, holdout: readonly HoldoutRow[], name: string): HoldoutScores {
   const score = (indices: number[], dataset: string) => {
     const rows = new Float32Array(indices.length * 3);
     indices.forEach((row, i) => rows.set(probabilities.subarray(3 * row, 3 * row + 3), 3 * i));

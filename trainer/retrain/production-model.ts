@@ -8,7 +8,7 @@ import { manifestSchema, type Manifest } from '../../shared/manifest';
 import type { HubSettings } from '../hub/hub-settings';
 import { downloadModel, type PublishedState } from '../hub/model-repo';
 
-export const BUNDLED_MODEL_DIR = new URL('../../worker/model/', import.meta.url);
+const BUNDLED_MODEL_DIR = new URL('../../worker/model/', import.meta.url);
 
 export interface ProductionModel {
   manifest: Manifest;
@@ -17,12 +17,15 @@ export interface ProductionModel {
   source: string;
 }
 
+/** The default model shipped in worker/model/. */
+export async function bundledModel(): Promise<ProductionModel> {
+  const bytes = new Uint8Array(await readFile(new URL('model.onnx', BUNDLED_MODEL_DIR)));
+  const manifest = manifestSchema.parse(JSON.parse(await readFile(new URL('manifest.json', BUNDLED_MODEL_DIR), 'utf8')));
+  return { manifest, bytes, source: 'bundled' };
+}
+
 export async function productionModel(repo: string, hub: HubSettings, published: PublishedState): Promise<ProductionModel> {
-  if (!published.sha || !published.manifest) {
-    const bytes = new Uint8Array(await readFile(new URL('model.onnx', BUNDLED_MODEL_DIR)));
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(new URL('manifest.json', BUNDLED_MODEL_DIR), 'utf8')));
-    return { manifest, bytes, source: 'bundled' };
-  }
+  if (!published.sha || !published.manifest) return bundledModel();
   const bytes = await downloadModel(repo, hub, published.sha);
   if (createHash('sha256').update(bytes).digest('hex') !== published.manifest.sha256) {
     throw new Error(`${repo}@${published.sha.slice(0, 12)}: model.onnx does not match manifest.json's sha256; fix the model repo before retraining`);

@@ -20,7 +20,7 @@ import { commitHistory, publishFiles, readPublishedState } from '../hub/model-re
 import { releaseFiles } from '../hub/release';
 import { trainCandidate, writeCandidate } from '../model/train-candidate';
 import { parseTrainingConfig } from '../model/training-config';
-import { loadModelBytes } from '../onnx/load-model';
+import { loadModelBytes, predictAll } from '../onnx/load-model';
 import { checkAlerts, type AlertCheck } from './alerts';
 import { scoreHoldout, type HoldoutScores } from './holdout-scores';
 import { productionModel } from './production-model';
@@ -155,15 +155,10 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     );
     await writeCandidate(join(runDir, 'candidate'), candidate);
 
-    // 4. Both models on the same holdout, then the decision.
+    // 4. Both models on the same holdout (the candidate's predictions come from its parity check), then the decision.
     await step('evaluate', async () => {
-      const candidateSession = await loadModelBytes(candidate.onnx);
-      try {
-        result.candidate = await scoreHoldout(candidateSession, merged.holdout, holdoutName);
-      } finally {
-        await candidateSession.release();
-      }
-      result.production_scores = await scoreHoldout(productionSession, merged.holdout, holdoutName);
+      result.candidate = scoreHoldout(candidate.holdoutProbabilities!, merged.holdout, holdoutName);
+      result.production_scores = scoreHoldout(await predictAll(productionSession, merged.holdout.map((row) => row.text)), merged.holdout, holdoutName);
     });
     const decision = decidePromotion(result.candidate!.all, result.production_scores!.all, config.promotion);
     result.decision = decision;
@@ -174,8 +169,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     await step('publish', async () => {
       const details = { productionMetrics: result.production_scores!.all, reason: decision.reason, inputsDigest };
       if (decision.promote) {
-        const files = releaseFiles(modelRepo, candidate.onnx, candidate.manifest, published);
-        files.history += historyLine(files.manifest, { promoted: true, ...details });
+        const files = releaseFiles(modelRepo, candidate.onnx, candidate.manifest, published, details);
         if (dryRun) return log(`dry run: would publish ${files.manifest.version} to ${modelRepo}`);
         const commit = await publishFiles(modelRepo, hub, files, published.sha);
         result.published = { version: files.manifest.version, commit };

@@ -10,7 +10,6 @@ import { commit, createRepo } from '@huggingface/hub';
 import { newFeedbackRecord, shardPath, type FeedbackRecord } from '../../shared/feedback-record';
 import { LABELS, type Label } from '../../shared/labels';
 import { readLabelledCsv, writeLabelledCsv, type LabelledRow } from '../data/csv';
-import { historyLine } from '../hub/history';
 import type { HubSettings } from '../hub/hub-settings';
 import { publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
@@ -38,8 +37,7 @@ export async function publishBaseModel(repo: string, hub: HubSettings, config: R
   const rows = await readLabelledCsv(config.base.train);
   const candidate = await trainCandidate(rows, parseTrainingConfig(JSON.parse(await readFile(config.training_config, 'utf8'))), { version: 'v1', parentVersion: null, source: config.base.train, revision: null, holdout: { name: 'val', rows: await readLabelledCsv(VAL_CSV) } }, () => {});
   const published = await readPublishedState(repo, hub);
-  const files = releaseFiles(repo, candidate.onnx, candidate.manifest, published);
-  files.history += historyLine(files.manifest, { promoted: true, reason: 'test fixture' });
+  const files = releaseFiles(repo, candidate.onnx, candidate.manifest, published, { reason: 'test fixture' });
   return publishFiles(repo, hub, files, published.sha);
 }
 
