@@ -1,11 +1,15 @@
 /** The Node entry over real HTTP on random loopback ports, with the shipped model. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SentimentModel } from '../shared/sentiment-model';
 import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from './config';
 import manifest from './model/manifest.json';
 import { DEFAULT_MODEL_DIR, nodeSettingsFromEnv, startNodeServer, type NodeServer } from './node-server';
+import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { ortNode } from './runtime/ort-node';
 import { describeApiContract } from './test/api-contract';
 import { PARITY_TEXTS } from './test/fixtures/texts';
@@ -153,4 +157,20 @@ describe('nodeSettingsFromEnv', () => {
     expect(() => nodeSettingsFromEnv({ PORT: 'http', WEB_CONCURRENCY: '0' })).toThrow(/PORT: .*; WEB_CONCURRENCY: /);
     expect(() => nodeSettingsFromEnv({ MAX_TEXT_CHARS: '5k' })).toThrow(/MAX_TEXT_CHARS/);
   });
+});
+
+describe('the process entry (node-main.ts)', () => {
+  it('with two processes and a bad setting, stops at once with EX_CONFIG and says which', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./node-main.ts', import.meta.url))], {
+      env: { PATH: process.env.PATH, WEB_CONCURRENCY: '2', PORT: '0', MAX_TEXT_CHARS: '5k', CAPTURE_DB_PATH: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(EXIT_INVALID_SETTINGS);
+    expect(output).toMatch(/MAX_TEXT_CHARS/);
+    expect(output).not.toMatch(/keep exiting/); // not a crash loop
+  }, 30_000);
 });

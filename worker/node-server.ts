@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
 import type { IncomingMessage } from 'node:http';
@@ -30,7 +30,7 @@ import { hubModelSettingsFromEnv, type HubModelSettings } from './model-provider
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
 import type { ModelFiles } from './model-provider/load-verified-model';
 import { DEFAULT_CAPTURE_DB_PATH, startNodeCapture } from './runtime/capture-node';
-import { runClustered } from './runtime/node-cluster';
+import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { stdoutLogger } from './runtime/buffered-logger';
 import { startMemoryReport } from './runtime/memory-report';
 import { ortNode } from './runtime/ort-node';
@@ -159,44 +159,37 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
   };
 }
 
-async function main(): Promise<void> {
+/** One serving process, configured from the environment (see node-main.ts, the process entry). */
+export async function serveFromEnv(): Promise<void> {
   const log = stdoutLogger();
   let settings: NodeSettings;
   try {
     settings = nodeSettingsFromEnv(process.env);
   } catch (error) {
     log('error', { msg: (error as Error).message });
-    process.exit(1);
+    process.exit(EXIT_INVALID_SETTINGS);
   }
-  await runClustered({
-    workers: settings.workers,
+  const capture = settings.capture ? startNodeCapture({ ...settings.capture, log }) : null;
+  const server = await startNodeServer({
+    port: settings.port,
+    hostname: settings.hostname,
+    modelDir: settings.modelDir,
+    config: settings.config,
+    intake: settings.intake,
+    capture: capture?.capture ?? null,
+    hubModel: settings.hubModel,
     log,
-    startWorker: async () => {
-      const capture = settings.capture ? startNodeCapture({ ...settings.capture, log }) : null;
-      const server = await startNodeServer({
-        port: settings.port,
-        hostname: settings.hostname,
-        modelDir: settings.modelDir,
-        config: settings.config,
-        intake: settings.intake,
-        capture: capture?.capture ?? null,
-        hubModel: settings.hubModel,
-        log,
-      });
-      log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
-      if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
-      const stop = () => {
-        const exit = () => {
-          capture?.close();
-          process.exit(0);
-        };
-        server.close().then(exit, exit);
-        setTimeout(() => process.exit(0), 5_000).unref();
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
   });
+  log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
+  if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
+  const stop = () => {
+    const exit = () => {
+      capture?.close();
+      process.exit(0);
+    };
+    server.close().then(exit, exit);
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

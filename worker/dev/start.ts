@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   let child: ChildProcess;
   let poke: NodeJS.Timeout | undefined;
   if (node) {
-    child = spawn(process.execPath, ['--import', 'tsx', 'worker/node-server.ts', ...passThrough], { stdio: 'inherit', env: { ...process.env, ...vars } });
+    child = spawn(process.execPath, ['--import', 'tsx', 'worker/node-main.ts', ...passThrough], { stdio: 'inherit', env: { ...process.env, ...vars } });
   } else {
     const port = portArg(passThrough) ?? 8787;
     const args = ['dev', '--test-scheduled', ...(portArg(passThrough) ? [] : ['--port', String(port)]), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]), ...passThrough];

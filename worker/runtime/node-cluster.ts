@@ -10,15 +10,15 @@ import type { Logger } from '../logger';
 export interface ClusterOptions {
   workers: number;
   log: Logger;
-  /** Runs in each worker process. */
-  startWorker: () => Promise<void>;
 }
 
 const CRASH_WINDOW_MS = 10_000;
 
-export async function runClustered({ workers, log, startWorker }: ClusterOptions): Promise<void> {
-  if (workers <= 1 || !cluster.isPrimary) return startWorker();
+/** A worker exits with this when its settings are invalid: retrying cannot help. */
+export const EXIT_INVALID_SETTINGS = 78; // EX_CONFIG
 
+/** The primary: forks the workers and replaces those that die. Loads none of the app itself. */
+export function runClusterPrimary({ workers, log }: ClusterOptions): void {
   let stopping = false;
   const recentCrashes: number[] = [];
   const fork = () => cluster.fork();
@@ -28,6 +28,11 @@ export async function runClustered({ workers, log, startWorker }: ClusterOptions
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
+    }
+    if (code === EXIT_INVALID_SETTINGS) {
+      stopping = true; // the worker has said why; the others would only say it again
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exit(EXIT_INVALID_SETTINGS);
     }
     const now = Date.now();
     recentCrashes.push(now);
