@@ -712,17 +712,15 @@ function markdown(report: Report): string {
   const memoryRows = report.servers.filter((s) => s.isolate_memory_after_load);
   if (memoryRows.length) {
     lines.push('');
-    lines.push('Memory of the serving isolate itself (largest process; Node: `process.memoryUsage()` plus ORT\'s wasm memory, logged by the server; workerd: V8 heap usage through the inspector, which does not see ORT\'s wasm memory):');
+    lines.push('Memory of the serving isolate itself (largest process; Node: `process.memoryUsage()` plus ORT\'s wasm memory, logged by the server; workerd: V8 heap usage plus every `WebAssembly.Memory`, through the inspector):');
     lines.push('');
     lines.push('| server | after the model loaded: JS heap used / total, outside the heap, ORT wasm → total MiB | largest after a load: same |');
     lines.push('| --- | --- | --- |');
     const describe = (m: MemorySnapshot | undefined) =>
       !m
         ? '–'
-        : m.wasm_memory_mib !== undefined
-          ? `${fmt(m.heap_used_mib)} / ${fmt(m.heap_total_mib)}, ${fmt(m.external_mib)} (ArrayBuffers ${fmt(m.array_buffers_mib)}), ${fmt(m.wasm_memory_mib)} → **${fmt(m.isolate_total_mib)}**`
-          : `${fmt(m.heap_used_mib)} / ${fmt(m.heap_total_mib)}, ArrayBuffers ${fmt(m.array_buffers_mib)}, wasm not visible → **${fmt(m.heap_total_mib + m.array_buffers_mib)}** + wasm`;
-    const total = (m: MemorySnapshot) => m.isolate_total_mib ?? m.heap_total_mib + m.array_buffers_mib;
+        : `${fmt(m.heap_used_mib)} / ${fmt(m.heap_total_mib)}, ${m.external_mib === undefined ? '' : `${fmt(m.external_mib)} `}(ArrayBuffers ${fmt(m.array_buffers_mib)}), ${fmt(m.wasm_memory_mib)} → **${fmt(m.isolate_total_mib)}**`;
+    const total = (m: MemorySnapshot) => m.isolate_total_mib;
     const largest = (snapshots: (Record<string, MemorySnapshot> | undefined)[]) =>
       snapshots.flatMap((x) => Object.values(x ?? {})).reduce<MemorySnapshot | undefined>((best, m) => (!best || total(m) > total(best) ? m : best), undefined);
     for (const s of memoryRows) {
