@@ -1,7 +1,7 @@
 /**
  * Node entry (Hugging Face Space mirror, Docker): the same app on @hono/node-server, ORT from
- * node_modules, the model read from disk. Run it as a script (`npm run start:node`, or the
- * bundle the Dockerfile builds) or call startNodeServer() (tests).
+ * node_modules, the model read from disk. node-main.ts is the process entry (`npm run start:node`,
+ * the bundle the Dockerfile builds) and calls serveFromEnv(); tests call startNodeServer().
  *
  * Environment: PORT (7860, the Spaces port), HOST (0.0.0.0), WEB_CONCURRENCY (1: processes
  * sharing the port), MODEL_DIR (worker/model: model.onnx + manifest.json), plus the serving

@@ -35,6 +35,7 @@ import { promisify } from 'node:util';
 import { BATCH_SIZE, benchTexts, VALIDATION_CSV } from './lib/texts';
 import { buildBundle, writeWorkerdConfig, type BundleReport } from './lib/bundle';
 import { nodeMemoryProbe, workerdMemoryProbe, type IsolateMemoryProbe, type MemorySnapshot } from './lib/isolate-memory';
+import { workerdBinary } from './lib/workerd';
 import { buildNodeBundle, dockerfileNodeFlags } from './lib/node-bundle';
 import {
   CLOCK_TICKS_PER_SECOND,
@@ -52,10 +53,10 @@ import {
 
 const SERVER_IDS = ['wrangler-dev', 'workerd-bare', 'node-1', 'node-2'] as const;
 type ServerId = (typeof SERVER_IDS)[number];
-const PARTS = [...SERVER_IDS, 'in-process', 'bundle'] as const;
+const PARTS = [...SERVER_IDS, 'in-process', 'in-workerd', 'bundle'] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, Part[]> = {
-  workerd: ['wrangler-dev', 'workerd-bare', 'bundle'],
+  workerd: ['wrangler-dev', 'workerd-bare', 'bundle', 'in-workerd'],
   node: ['node-1', 'node-2', 'in-process'],
 };
 
@@ -287,21 +288,6 @@ function wranglerDevSpec(persistDir: string): ServerSpec {
     },
     servingRoles: ['workerd (worker)'],
   };
-}
-
-function workerdBinary(): string {
-  for (const path of [
-    'node_modules/wrangler/node_modules/@cloudflare/workerd-linux-64/bin/workerd', // the one wrangler dev runs
-    'node_modules/@cloudflare/workerd-linux-64/bin/workerd',
-  ]) {
-    try {
-      execFileSync(path, ['--version'], { stdio: 'ignore' });
-      return path;
-    } catch {
-      // try the next
-    }
-  }
-  throw new Error('no workerd binary under node_modules');
 }
 
 function workerdBareSpec(bundle: () => BundleReport | null): ServerSpec {
@@ -709,6 +695,14 @@ function markdown(report: Report): string {
       `| in-process (Node, no HTTP) | model load ${int(p.model_load_ms)} ms | | ${ms(p.first_prediction_ms)} ms | ${ms(p.single.ms_per_call.p50)} ms | ${ms(p.batch_100.ms_per_call.p50)} ms | ${int(p.rss_mib.peak)} MiB | after load: JS heap ${int(p.js_memory_mib_after_load.heap_used)} MiB, ArrayBuffers (model bytes and ORT's wasm memory among them) ${int(p.js_memory_mib_after_load.array_buffers)} MiB |`,
     );
   }
+  if (report.in_workerd) {
+    const us = (op: string) => (report.in_workerd![op] ? `${fmt(report.in_workerd![op].us_per_op)} µs` : '–');
+    lines.push('');
+    lines.push(
+      `Inside workerd, no HTTP (workerd CPU per op, in-workerd.ts): featurize ${us('featurize')}, featurize + one ORT run ${us('ort_run')}, ` +
+        `\`predict\` ${us('predict')}; the app's fetch (request log off): \`GET /health\` ${us('app_health')}, \`POST /v1/sentiment\` ${us('app_single')}.`,
+    );
+  }
   const memoryRows = report.servers.filter((s) => s.isolate_memory_after_load);
   if (memoryRows.length) {
     lines.push('');
@@ -771,6 +765,9 @@ interface Report {
   requests: { single_text: string; single_words: number; batch_source: string; batch_texts: number; batch_body_bytes: number };
   in_process: InProcess | null;
   in_process_error?: string;
+  /** µs of workerd CPU per op inside the isolate, no HTTP (in-workerd.ts). */
+  in_workerd: Record<string, { us_per_op: number; runs_us: number[]; n: number }> | null;
+  in_workerd_error?: string;
   bundle: BundleReport | { error: string } | null;
   servers: ServerResult[];
   wrangler_dev_overhead: { endpoint: string; wrangler_dev_rps: number; bare_rps: number; rps_ratio: number; wrangler_dev_p50: number | null; bare_p50: number | null }[];
@@ -801,14 +798,16 @@ async function supportsWebConcurrency(): Promise<boolean> {
   return false;
 }
 
-async function inProcess(duration: number): Promise<InProcess> {
-  const script = new URL('./in-process.ts', import.meta.url).pathname;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--duration', String(duration)], {
-    timeout: (duration + 120) * 1000,
-    killSignal: 'SIGKILL',
-  });
+/** Runs a sibling script under tsx (its progress goes to our stderr); parses its last stdout line. */
+async function runScript<T>(name: string, args: string[], timeoutS: number): Promise<T> {
+  const script = new URL(name, import.meta.url).pathname;
+  const child = promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], { timeout: timeoutS * 1000, killSignal: 'SIGKILL' });
+  child.child.stderr?.pipe(process.stderr);
+  const { stdout } = await child;
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
+
+const inProcess = (duration: number) => runScript<InProcess>('./in-process.ts', ['--duration', String(duration)], duration + 120);
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
@@ -839,6 +838,7 @@ async function main() {
       batch_body_bytes: Buffer.byteLength(endpoints[2].body!),
     },
     in_process: null,
+    in_workerd: null,
     bundle: null,
     servers: [],
     wrangler_dev_overhead: [],
@@ -866,6 +866,15 @@ async function main() {
       } catch (error) {
         report.in_process_error = (error as Error).message;
         report.problems.push(`in-process: ${report.in_process_error}`);
+      }
+    }
+    if (options.parts.has('in-workerd')) {
+      console.error('in-workerd: the pieces of a prediction inside workerd, no HTTP…');
+      try {
+        report.in_workerd = await runScript('./in-workerd.ts', [], 300);
+      } catch (error) {
+        report.in_workerd_error = (error as Error).message;
+        report.problems.push(`in-workerd: ${report.in_workerd_error}`);
       }
     }
     if (options.parts.has('bundle')) {

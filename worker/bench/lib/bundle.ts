@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
@@ -38,11 +38,11 @@ function partOf(file: string): BundleFile['part'] {
   return 'other';
 }
 
-export async function buildBundle(outdir: string): Promise<BundleReport> {
+export async function buildBundle(outdir: string, configPath = 'wrangler.toml'): Promise<BundleReport> {
   const start = performance.now();
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
-    ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir],
+    ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--config', configPath, '--outdir', outdir],
     { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, maxBuffer: 16 * MiB, timeout: 180_000 },
   );
   const buildSeconds = (performance.now() - start) / 1000;
@@ -95,12 +95,14 @@ export async function readWranglerToml(configPath = 'wrangler.toml'): Promise<{ 
  * wrangler.toml's rules type them (.wasm: CompiledWasm, .onnx: Data), one HTTP socket on `port`.
  * Throws if the bundle imports a module kind this does not know (then the bare run is skipped).
  */
-export async function writeWorkerdConfig(bundle: BundleReport, port: number): Promise<string> {
-  const { date, flags, vars } = await readWranglerToml();
+export async function writeWorkerdConfig(bundle: Pick<BundleReport, 'outdir'>, port: number, configPath = 'wrangler.toml'): Promise<string> {
+  const { date, flags, vars } = await readWranglerToml(configPath);
   const bindings = vars.map(([name, value]) =>
     /^".*"$/.test(value) ? `(name = "${name}", text = ${value})` : `(name = "${name}", json = ${JSON.stringify(value)})`,
   );
-  const main = 'index.js';
+  // wrangler names the script after the entry: worker/index.ts → index.js.
+  const entry = /^\s*main\s*=\s*"([^"]+)"/m.exec(await readFile(configPath, 'utf8'))?.[1] ?? 'index.ts';
+  const main = `${basename(entry).replace(/\.[cm]?[jt]s$/, '')}.js`;
   const script = await readFile(join(bundle.outdir, main), 'utf8');
   const imported = new Set([...script.matchAll(/(?:from|import)\s*"\.\/([^"]+)"/g)].map((m) => m[1]));
   const modules = [`(name = "${main}", esModule = embed "${main}")`];
