@@ -1,8 +1,8 @@
 /**
  * The Node server's process entry: `npm run start:node` and the Dockerfile's bundle. With
  * WEB_CONCURRENCY above 1 this process only forks and supervises that many serving processes
- * (runtime/node-cluster.ts); each serving process starts compiling ORT's wasm before it loads
- * the app (runtime/ort-node.ts), so the two overlap, then serves (node-server.ts).
+ * (runtime/node-cluster.ts); each serving process starts reading and compiling ORT's wasm before
+ * it loads the app (runtime/ort-node.ts), then serves (node-server.ts).
  */
 import cluster from 'node:cluster';
 import { stdoutLogger } from './runtime/buffered-logger';

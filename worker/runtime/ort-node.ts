@@ -1,9 +1,9 @@
 /**
  * onnxruntime-web on Node (its "node" export). Left alone, ORT reads its 14 MB wasm and compiles
- * it inside the first session creation, after the app has loaded: about 0.2 s on the path to the
- * first prediction. compileOrtWasm() starts that read and compile as early as the process entry
- * calls it (worker/node-main.ts); V8 compiles mostly off the main thread, so it overlaps the
- * loading of the app's modules. The first session then instantiates the compiled module.
+ * it inside the first session creation, after the app has loaded. compileOrtWasm() starts both as
+ * soon as the process entry calls it (worker/node-main.ts): the file is read on libuv's threads
+ * while the app's modules load, and compiled as soon as it has arrived. The first session then
+ * instantiates the compiled module (ort-precompiled.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
