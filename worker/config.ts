@@ -5,6 +5,13 @@
  */
 import { z } from 'zod';
 
+/** Parses settings with `schema`; throws one message naming every bad variable, never a value (tokens are secrets). */
+export function parseSettings<S extends z.ZodType>(schema: S, env: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
 export const SERVING_DEFAULTS = {
   /** Characters (Unicode code points) per text. */
   maxTextChars: 5_000,
@@ -52,11 +59,7 @@ const envSchema = z.object({
 export const SERVING_ENV_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 
 export function servingConfigFromEnv(env: Record<string, unknown>): ServingConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`invalid serving settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(envSchema, env, 'serving settings');
   return {
     maxTextChars: e.MAX_TEXT_CHARS,
     maxBatchTexts: e.MAX_BATCH_TEXTS,
@@ -127,11 +130,7 @@ export const INTAKE_ENV_KEYS = Object.keys(intakeEnvSchema.shape) as (keyof type
 
 /** Feedback and low-confidence settings. Error messages name the variable, never its value (API keys are secrets). */
 export function intakeConfigFromEnv(env: Record<string, unknown>): IntakeConfig {
-  const parsed = intakeEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`invalid feedback settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(intakeEnvSchema, env, 'feedback settings');
   return {
     feedbackApiKeys: e.FEEDBACK_API_KEYS,
     feedbackRatePerMinute: e.FEEDBACK_RATE_LIMIT_PER_MINUTE,

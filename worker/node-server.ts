@@ -22,7 +22,7 @@ import type { IncomingMessage } from 'node:http';
 import { createApp } from './app';
 import type { Capture } from './capture/capture';
 import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
-import { INTAKE_DEFAULTS, intakeConfigFromEnv, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
+import { INTAKE_DEFAULTS, intakeConfigFromEnv, parseSettings, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
 import { consoleLogger, type Logger } from './logger';
 import { startModelCheckTimer } from './model-provider/check-timer';
 import { createHubModelProvider } from './model-provider/hub-model-provider';
@@ -141,11 +141,7 @@ export interface NodeSettings {
 /** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
 export function nodeSettingsFromEnv(env: Record<string, string | undefined>): NodeSettings {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
-  const parsed = processEnvSchema.safeParse(blankless);
-  if (!parsed.success) {
-    throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S } = parsed.data;
+  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S } = parseSettings(processEnvSchema, blankless, 'settings');
   return {
     port: PORT,
     hostname: HOST,

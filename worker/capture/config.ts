@@ -3,6 +3,7 @@
  * startup so a typo fails loudly instead of silently never flushing.
  */
 import { z } from 'zod';
+import { parseSettings } from '../config';
 import type { HubTarget } from './hub-flusher';
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -39,10 +40,7 @@ export interface CaptureConfig {
 }
 
 export function captureConfigFromEnv(env: Record<string, unknown>): CaptureConfig {
-  const parsed = envSchema.safeParse(env);
-  // Report which variables are wrong, never their values (HF_TOKEN).
-  if (!parsed.success) throw new Error(`invalid capture settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const e = parsed.data;
+  const e = parseSettings(envSchema, env, 'capture settings');
   return {
     hub: e.HF_TOKEN && e.HF_DATASET_REPO ? { hubUrl: e.HF_ENDPOINT, accessToken: e.HF_TOKEN, repo: { type: 'dataset', name: e.HF_DATASET_REPO } } : null,
     maxRecords: e.FLUSH_MAX_RECORDS,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PUBLIC_HUB_URL } from '../../shared/hub-endpoint';
+import { parseSettings } from '../config';
 
 export { PUBLIC_HUB_URL };
 
@@ -63,11 +64,7 @@ export const HUB_MODEL_ENV_KEYS = [
 
 /** Throws one message naming every bad variable (never echoing the token). */
 export function hubModelSettingsFromEnv(env: Record<string, unknown>): HubModelSettings {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`invalid model settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(envSchema, env, 'model settings');
   return {
     repo: e.HF_MODEL_REPO,
     revision: e.MODEL_REVISION,
