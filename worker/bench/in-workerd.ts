@@ -10,11 +10,11 @@
  *   node --import tsx worker/bench/in-workerd.ts [--seconds 1]
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle, writeWorkerdConfig } from './lib/bundle';
-import { CLOCK_TICKS_PER_SECOND, freePort, sleep } from './lib/procs';
+import { CLOCK_TICKS_PER_SECOND, freePort, readStat, sleep } from './lib/procs';
 import { benchTexts } from './lib/texts';
 import { workerdBinary } from './lib/workerd';
 
@@ -27,9 +27,10 @@ const seconds = secondsIndex >= 0 ? Number(args[secondsIndex + 1]) : 1;
 if (!(seconds > 0 && seconds <= 30)) throw new Error(`--seconds ${seconds} out of bounds (0, 30]`);
 
 /** CPU seconds the process has used so far (all its threads). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+function cpuSeconds(pid: number): number {
+  const stat = readStat(pid);
+  if (!stat) throw new Error(`workerd (pid ${pid}) has exited`);
+  return stat.cpuTicks / CLOCK_TICKS_PER_SECOND;
 }
 
 const outdir = await mkdtemp(join(tmpdir(), 'bench-in-workerd-'));
@@ -42,10 +43,10 @@ try {
     const { single } = await benchTexts();
     const url = (op: string, n: number) => `http://127.0.0.1:${port}/?op=${op}&n=${n}&text=${encodeURIComponent(single)}`;
     const run = async (op: string, n: number): Promise<number> => {
-      const before = await cpuSeconds(workerd.pid!);
+      const before = cpuSeconds(workerd.pid!);
       const response = await fetch(url(op, n));
       if (!response.ok) throw new Error(`${op}: HTTP ${response.status} ${await response.text()}`);
-      return (await cpuSeconds(workerd.pid!)) - before;
+      return cpuSeconds(workerd.pid!) - before;
     };
     for (let attempt = 0; ; attempt++) {
       try {

@@ -21,13 +21,13 @@ export function wasmMemoryBytes(): number {
 type Instantiate = (source: unknown, imports?: WebAssembly.Imports) => Promise<unknown>;
 
 /**
- * Runs `run` with WebAssembly.instantiate wrapped: `redirect` may answer a call itself (workerd
- * hands over its precompiled module); every resulting instance is noted.
+ * Runs `run` with WebAssembly.instantiate wrapped: `redirect` may answer a call itself (the
+ * precompiled-module hand-over, ort-precompiled.ts); every resulting instance is noted.
  */
-export async function withInstantiateHook<T>(run: () => Promise<T>, redirect?: (source: unknown, imports: WebAssembly.Imports | undefined, original: Instantiate) => Promise<unknown> | undefined): Promise<T> {
+export async function withInstantiateHook<T>(run: () => Promise<T>, redirect: (source: unknown, imports: WebAssembly.Imports | undefined, original: Instantiate) => Promise<unknown> | undefined): Promise<T> {
   const original = WebAssembly.instantiate as Instantiate;
   const instantiate = (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> =>
-    (redirect?.(source, imports, original) ?? original(source, imports)).then((result) => {
+    (redirect(source, imports, original) ?? original(source, imports)).then((result) => {
       const instance = result instanceof WebAssembly.Instance ? result : (result as { instance?: unknown }).instance;
       if (instance instanceof WebAssembly.Instance) noteMemories(instance, imports);
       return result;

@@ -189,7 +189,7 @@ export interface ProcInfo {
 
 export const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ; `getconf CLK_TCK` is 100 on every x86-64 and arm64 kernel
 
-function readStat(pid: number): ProcInfo | null {
+export function readStat(pid: number): ProcInfo | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
