@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { $ZodIssue } from 'zod/v4/core';
+import { feedbackSourceSchema } from '../shared/feedback-record';
 import { LABELS } from '../shared/labels';
 import { manifestSchema } from '../shared/manifest';
 import type { ServingConfig } from './config';
@@ -65,6 +66,10 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
         correct_label: label('The label that is right').openapi({ example: 'positive' }),
         confidence: probability.nullable().optional().openapi({ description: "The model's confidence, if known", example: 0.52 }),
         model_version: z.string(expected('a string')).min(1).max(64).nullable().optional().openapi({ description: 'The model version that answered, if known', example: 'v1' }),
+        source: feedbackSourceSchema.optional().openapi({
+          description: 'Who sends the correction, e.g. the calling app\'s name: 1-64 letters, digits, `.`, `_` or `-` (not `auto` or `llm`). Stored in the record (`api` when absent); retraining scores each source as its own slice',
+          example: 'support-inbox',
+        }),
       },
       expected('a JSON object'),
     )
