@@ -4,6 +4,7 @@ import { mergeCommand, usage as mergeUsage } from './commands/merge';
 import { monitorCommand, usage as monitorUsage } from './commands/monitor';
 import { publishCommand, usage as publishUsage } from './commands/publish';
 import { pullCommand, usage as pullUsage } from './commands/pull';
+import { pushBaseCommand, usage as pushBaseUsage } from './commands/push-base';
 import { retrainCommand, usage as retrainUsage } from './commands/retrain';
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { UsageError } from './commands/usage-error';
@@ -13,6 +14,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   evaluate: evaluateCommand,
   publish: publishCommand,
   pull: pullCommand,
+  'push-base': pushBaseCommand,
   merge: mergeCommand,
   retrain: retrainCommand,
   monitor: monitorCommand,
@@ -25,6 +27,7 @@ commands:
   ${evaluateUsage}
   ${publishUsage}
   ${pullUsage}
+  ${pushBaseUsage}
   ${mergeUsage}
   ${retrainUsage}
   ${monitorUsage}`;

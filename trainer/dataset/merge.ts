@@ -22,6 +22,13 @@ import type { DatasetRecords } from './records';
 export type HoldoutSlice = 'base' | 'feedback';
 export interface HoldoutRow extends LabelledRow {
   slice: HoldoutSlice;
+  /** Feedback rows: who sent the deciding correction (`api` when the caller named no source). */
+  source?: string;
+}
+
+/** A training row; `corrected` when a user's correction gave it its label (training may weight those). */
+export interface TrainRow extends LabelledRow {
+  corrected: boolean;
 }
 
 export interface MergeInput {
@@ -44,7 +51,7 @@ export interface MergeReport {
 }
 
 export interface MergedDataset {
-  train: LabelledRow[];
+  train: TrainRow[];
   holdout: HoldoutRow[];
   report: MergeReport;
 }
@@ -60,17 +67,18 @@ interface Vote {
   label: Label;
   timestamp: string;
   id: string;
+  source?: string;
 }
 
 /** Majority label; a tie goes to the most recent vote among the tied labels. */
-export function resolveVotes(votes: readonly Vote[]): { label: Label; text: string; conflicting: boolean } {
+export function resolveVotes(votes: readonly Vote[]): { label: Label; text: string; source?: string; conflicting: boolean } {
   const counts = new Map<Label, number>();
   for (const vote of votes) counts.set(vote.label, (counts.get(vote.label) ?? 0) + 1);
   const top = Math.max(...counts.values());
   const latest = votes
     .filter((vote) => counts.get(vote.label) === top)
     .reduce((a, b) => (b.timestamp > a.timestamp || (b.timestamp === a.timestamp && b.id > a.id) ? b : a));
-  return { label: latest.label, text: latest.text, conflicting: counts.size > 1 };
+  return { label: latest.label, text: latest.text, source: latest.source, conflicting: counts.size > 1 };
 }
 
 function groupByText<T>(records: readonly T[], vote: (record: T) => Vote): Map<string, Vote[]> {
@@ -86,7 +94,7 @@ function groupByText<T>(records: readonly T[], vote: (record: T) => Vote): Map<s
   return groups;
 }
 
-const feedbackVote = (r: FeedbackRecord): Vote => ({ text: r.text, label: r.correct_label, timestamp: r.timestamp, id: r.id });
+const feedbackVote = (r: FeedbackRecord): Vote => ({ text: r.text, label: r.correct_label, timestamp: r.timestamp, id: r.id, source: r.source });
 const selfLabelVote = (r: SelfLabeledRecord): Vote => ({ text: r.text, label: r.label, timestamp: r.timestamp, id: r.id });
 
 const countLabels = (rows: readonly LabelledRow[]): LabelCounts => {
@@ -108,7 +116,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
     if (resolved.conflicting) fb.conflicting_texts++;
     if (holdoutKeys.has(key)) fb.on_base_holdout++;
     else if (inFeedbackHoldout(key, feedbackHoldoutPercent)) {
-      holdout.push({ text: resolved.text, label: resolved.label, slice: 'feedback' });
+      holdout.push({ text: resolved.text, label: resolved.label, slice: 'feedback', source: resolved.source });
       holdoutKeys.add(key);
       fb.holdout++;
     } else {
@@ -119,7 +127,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
 
   // 2. Base rows, relabelled where a user corrected them; holdout texts stay out.
   const cleanedBase = cleanRows(base);
-  const train: LabelledRow[] = [];
+  const train: TrainRow[] = [];
   const labelled = new Set<string>();
   const b = { rows: base.length, kept: 0, empty_or_duplicate: base.length - cleanedBase.rows.length, moved_to_holdout: 0, relabelled_by_feedback: 0 };
   for (const row of cleanedBase.rows) {
@@ -130,7 +138,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
     }
     const corrected = feedbackLabels.get(key);
     if (corrected && corrected.label !== row.label) b.relabelled_by_feedback++;
-    train.push({ text: row.text, label: corrected?.label ?? row.label });
+    train.push({ text: row.text, label: corrected?.label ?? row.label, corrected: corrected !== undefined });
     labelled.add(key);
     b.kept++;
   }
@@ -138,7 +146,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
   // 3. Feedback texts the base does not have.
   for (const [key, { text, label }] of feedbackLabels) {
     if (labelled.has(key)) continue;
-    train.push({ text, label });
+    train.push({ text, label, corrected: true });
     labelled.add(key);
     fb.new_texts++;
   }
@@ -152,7 +160,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
       continue;
     }
     const { text, label } = resolveVotes(votes);
-    train.push({ text, label });
+    train.push({ text, label, corrected: false });
     labelled.add(key);
     sl.used++;
   }

@@ -15,6 +15,8 @@ export interface LogisticRegressionOptions {
   C: number;
   /** "balanced": weight each class by n / (classes * count), as in scikit-learn. */
   classWeight: 'balanced' | 'none';
+  /** Per-row weights on top of the class weights (default 1 each), e.g. users' corrections counted twice. */
+  rowWeights?: Float64Array;
   maxIterations: number;
   gradientTolerance: number;
   /** Threads computing the loss; 1 keeps everything on the calling thread. */
@@ -33,12 +35,15 @@ export interface LogisticRegressionFit {
   reason: string;
 }
 
-export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressionOptions['classWeight']): Float64Array {
-  if (classWeight === 'none') return new Float64Array(labels.length).fill(1);
+/** Class weights times row weights; "balanced" counts each row by its row weight. */
+export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressionOptions['classWeight'], rowWeights?: Float64Array): Float64Array {
+  const rowWeight = (i: number) => rowWeights?.[i] ?? 1;
+  if (classWeight === 'none') return Float64Array.from(labels, (_, i) => rowWeight(i));
   const counts = new Float64Array(NUM_LABELS);
-  for (const label of labels) counts[label]++;
+  labels.forEach((label, i) => (counts[label] += rowWeight(i)));
+  const total = counts.reduce((a, b) => a + b, 0);
   const presentClasses = counts.filter((count) => count > 0).length;
-  return Float64Array.from(labels, (label) => labels.length / (presentClasses * counts[label]));
+  return Float64Array.from(labels, (label, i) => (rowWeight(i) * total) / (presentClasses * counts[label]));
 }
 
 /**
@@ -143,7 +148,7 @@ export function fitLogisticRegression(
   labels: Int32Array,
   options: LogisticRegressionOptions,
 ): LogisticRegressionFit {
-  const { rowWeights, l2 } = scaledWeights(sampleWeights(labels, options.classWeight), options.C);
+  const { rowWeights, l2 } = scaledWeights(sampleWeights(labels, options.classWeight, options.rowWeights), options.C);
   const biasOffset = matrix.columns * NUM_LABELS;
   const parallel = new ParallelLoss(matrix, labels, rowWeights, options.threads ?? 2);
   try {
