@@ -38,7 +38,8 @@ const USAGE = `npm run bench:loop -- [options]
   --poison swap|random    replay the same rows with positive and negative swapped, or with a seeded random label
   --name <name>           scenario name in the results (default: the CSV folders and the poison)
   --correction-weight <w> override trainer/configs/retrain.json's correction_weight
-  --preset standard       run the five standard scenarios from ../shared/data (SST-3 + FPB, FPB, SST-3, swap, random)
+  --preset standard       run the five standard scenarios (SST-3 + FPB, FPB, SST-3, swap, random) from --data-dir
+  --data-dir <dir>        where the preset finds sst3/ and financial_phrasebank/ (default ../shared/data)
   --out <json>            results file (default trainer/bench/results/loop.json; scenarios are merged by name)
   --help`;
 
@@ -49,6 +50,7 @@ const { values } = parseArgs({
     name: { type: 'string' },
     'correction-weight': { type: 'string' },
     preset: { type: 'string' },
+    'data-dir': { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'trainer/bench/results/loop.json' },
     help: { type: 'boolean', default: false },
   },
@@ -64,9 +66,9 @@ interface Scenario {
   poison?: 'swap' | 'random';
 }
 
-const DATA = '../shared/data';
-const SST3 = `${DATA}/sst3/train.csv`;
-const FPB = `${DATA}/financial_phrasebank/train.csv`;
+const DATA = values['data-dir']!;
+const SST3 = join(DATA, 'sst3/train.csv');
+const FPB = join(DATA, 'financial_phrasebank/train.csv');
 const PRESETS: Record<string, Scenario[]> = {
   standard: [
     { name: 'sst3+fpb', corrections: [SST3, FPB] },
@@ -126,7 +128,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
   const [modelRepo, datasetRepo] = ['bench/model', 'bench/data'];
   const capture = startNodeCapture({
     path: join(dir, 'capture.sqlite'),
-    config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: datasetRepo, FLUSH_MAX_RECORDS: '5000', FLUSH_MAX_COMMITS_PER_HOUR: '1000' }),
+    config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: datasetRepo, FLUSH_MAX_RECORDS: '5000', FLUSH_MAX_COMMITS_PER_HOUR: '120' }),
     log: () => {},
   });
   let server: Awaited<ReturnType<typeof startNodeServer>> | undefined;
