@@ -70,6 +70,8 @@ describe('mergeDataset', () => {
     expect(labelOf(merged.train, b)).toBe('negative');
     expect(labelOf(merged.train, c)).toBe('negative'); // 1–1 tie: the later one wins
     expect(labelOf(merged.train, d)).toBe('neutral'); // 2–1 majority beats the latest
+    // Rows whose label a correction decided are marked, for correction_weight.
+    expect(Object.fromEntries(merged.train.map((row) => [row.text, row.corrected]))).toMatchObject({ [a]: true, [b]: false, [d]: true });
     expect(merged.report.base).toMatchObject({ rows: 5, empty_or_duplicate: 1, relabelled_by_feedback: 1 });
     expect(merged.report.feedback).toMatchObject({ records: 6, texts: 3, conflicting_texts: 2, train: 3, new_texts: 2 });
   });
@@ -86,7 +88,7 @@ describe('mergeDataset', () => {
     expect(trained.has(h1)).toBe(false);
     expect(merged.holdout).toEqual([
       { text: 'a validation text', label: 'positive', slice: 'base' },
-      { text: h1, label: 'negative', slice: 'feedback' },
+      { text: h1, label: 'negative', slice: 'feedback', source: 'api' },
     ]);
     expect(merged.report.feedback).toMatchObject({ on_base_holdout: 1, holdout: 1 });
     expect(merged.report.base.moved_to_holdout).toBe(2);
