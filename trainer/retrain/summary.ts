@@ -60,9 +60,11 @@ export function renderSummary(r: RetrainResult): string {
       lines.push(`Behavioural canaries (suite v${c.suite_version}, ${c.total}): candidate fails ${c.failed}, production ${p.failed} (${Object.entries(c.groups).map(([g, v]) => `${g} ${v.failed}/${v.n}`).join(', ')}).`, '');
     }
     lines.push('### Gate', '', '| rule | slice | result | detail |', '|---|---|---|---|');
-    for (const check of r.decision.checks) {
-      const result = check.passed ? (check.blocking ? 'pass' : 'reported') : check.blocking ? '**blocked**' : 'reported';
-      lines.push(`| ${check.rule}${check.rule === r.decision.rule ? ' (decided)' : ''} | ${check.slice ?? '–'} | ${result} | ${check.detail} |`);
+    const { checks, promote } = r.decision;
+    const decided = promote ? checks.find((c) => c.rule === 'feedback-gain') : checks.find((c) => c.blocking && !c.passed);
+    for (const check of checks) {
+      const result = !check.blocking ? 'reported' : check.passed ? 'pass' : '**blocked**';
+      lines.push(`| ${check.rule}${check === decided ? ' (decided)' : ''} | ${check.slice ?? '–'} | ${result} | ${check.detail} |`);
     }
     lines.push('');
   }
