@@ -147,6 +147,9 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
       capture: capture.capture,
       hubModel: { repo: modelRepo, hubUrl: hub.url, accessToken: TOKEN, checkIntervalMs: 1_000 },
     });
+    // As in the local Hub: idle keep-alive sockets are closed by the client, so a request sent right
+    // after this process was busy (loading or checking a model) never meets a socket closing under it.
+    (server.server as import('node:http').Server).keepAliveTimeout = 0;
     const url = server.url;
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
