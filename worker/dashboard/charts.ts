@@ -65,7 +65,7 @@ export function stackedBars({ bars, series, line, width = 920, height = 230, lab
   });
   if (line) {
     const ly = (v: number) => m.top + h - v * h;
-    if (line.limit !== undefined) out.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${round(ly(line.limit))}" y2="${round(ly(line.limit))}" class="limit"/><text x="${width - m.right - 4}" y="${round(ly(line.limit)) - 4}" class="axis limit-text" text-anchor="end">ceiling ${formatShare(line.limit)}</text>`);
+    if (line.limit !== undefined) out.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${round(ly(line.limit))}" y2="${round(ly(line.limit))}" class="limit"/><text x="${m.left + 4}" y="${round(ly(line.limit)) - 4}" class="axis limit-text">ceiling ${formatShare(line.limit)}</text>`);
     let d = '';
     bars.forEach((bar, i) => {
       if (bar.line === undefined || bar.line === null) return;

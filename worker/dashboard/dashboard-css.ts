@@ -38,13 +38,15 @@ table{width:100%;border-collapse:collapse;font-size:13px;margin-top:6px}
 th{font-weight:600;color:#64748b;font-size:12px;text-align:left;border-bottom:1px solid #e2e8f0;padding:5px 8px}
 td{border-bottom:1px solid #f1f5f9;padding:5px 8px;vertical-align:top}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.reason{color:#475569;font-size:12.5px}
+td.reason{color:#475569;font-size:12.5px}.nowrap{white-space:nowrap}.caption{color:#64748b;font-size:12px;margin:6px 8px 0}
 .facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;margin:0 0 8px}
-.facts dt{color:#64748b}.facts dd{margin:0}.version{font-size:16px}
+.facts dt{color:#64748b}.facts dd{margin:0;overflow-wrap:anywhere}.version{font-size:16px}
+.model{display:grid;grid-template-columns:minmax(240px,340px) 1fr;gap:8px 28px;align-items:start}.holdout{overflow-x:auto}
+.card.half{overflow-x:auto}
 .pill{display:inline-block;border-radius:999px;padding:1px 9px;font-size:12px;font-weight:600;white-space:nowrap}
 .pill.ok{background:#dcfce7;color:#166534}.pill.no{background:#f1f5f9;color:#475569}
 .up{color:#15803d}.down{color:#b91c1c}.muted{color:#64748b}.bad-text{color:#b91c1c}
 footer{max-width:1240px;margin:0 auto;padding:8px 24px 24px;color:#64748b;font-size:12px}
-@media (max-width:1000px){.tiles{grid-template-columns:repeat(3,1fr)}.grid{grid-template-columns:1fr}}
+@media (max-width:1000px){.tiles{grid-template-columns:repeat(3,1fr)}.grid,.model{grid-template-columns:1fr}}
 @media (max-width:560px){.tiles{grid-template-columns:repeat(2,1fr)}}
 `;

@@ -134,7 +134,7 @@ export function holdoutSlices(metrics: unknown): SliceRow[] {
     return { name, n: num(m.n), accuracy: num(m.accuracy), macro_recall: num(m.macro_recall), macro_f1: num(m.macro_f1), recall };
   };
   const m = metrics as Record<string, unknown>;
-  const rows = [row(typeof m.dataset === 'string' ? `all (${m.dataset})` : 'all', m)];
+  const rows = [row('all', m)];
   const slices = m.slices;
   const entries = Array.isArray(slices)
     ? slices.map((s, i) => [String((s as { name?: unknown; slice?: unknown })?.name ?? (s as { slice?: unknown })?.slice ?? `slice ${i + 1}`), s] as const)
@@ -166,7 +166,9 @@ function modelPanel(d: DashboardData, now: number): string {
         .map((r) => `<tr><td>${esc(r.name)}</td><td class="num">${r.n === null ? '–' : formatCount(r.n)}</td><td class="num">${f3(r.accuracy)}</td><td class="num"><b>${f3(r.macro_recall)}</b></td><td class="num">${f3(r.macro_f1)}</td>${labels.map((l) => `<td class="num">${f3(r.recall[l] ?? null)}</td>`).join('')}</tr>`)
         .join('')}</tbody></table>`
     : '<p class="muted">This model was published without holdout metrics.</p>';
-  return `<section class="card half"><h2>Serving model</h2><dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${table}</section>`;
+  const dataset = (manifest?.metrics as { dataset?: unknown } | null | undefined)?.dataset;
+  const caption = typeof dataset === 'string' ? `<p class="caption">holdout: ${esc(dataset)}</p>` : '';
+  return `<section class="card wide"><h2>Serving model</h2><div class="model"><dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl><div class="holdout">${table}${caption}</div></div></section>`;
 }
 
 function historyPanel(d: DashboardData): string {
@@ -175,7 +177,7 @@ function historyPanel(d: DashboardData): string {
   const recent = entries.slice(-20);
   const points = recent.map((e, i) => ({
     title: `${e.promoted ? `promoted as ${e.version}` : 'not promoted'} · ${when(e.recorded_at)} · macro-recall ${e.metrics?.macro_recall.toFixed(4) ?? '–'}${e.production_metrics ? ` vs production ${e.production_metrics.macro_recall.toFixed(4)}` : ''}${e.reason ? ` · ${e.reason}` : ''}`,
-    tick: e.recorded_at.slice(5, 10),
+    tick: `${e.recorded_at.slice(5, 10)} ${hhmm(e.recorded_at)}`,
     value: e.metrics?.macro_recall ?? null,
     baseline: e.production_metrics?.macro_recall ?? null,
     promoted: e.promoted,
@@ -183,7 +185,7 @@ function historyPanel(d: DashboardData): string {
   }));
   const rows = [...recent].reverse().map((e) => {
     const delta = e.metrics && e.production_metrics ? e.metrics.macro_recall - e.production_metrics.macro_recall : null;
-    return `<tr data-history-version="${esc(e.version ?? '')}"><td>${esc(when(e.recorded_at))}</td><td>${e.promoted ? `<span class="pill ok">promoted ${esc(e.version ?? '')}</span>` : '<span class="pill no">not promoted</span>'}</td><td class="num">${e.metrics ? e.metrics.macro_recall.toFixed(4) : '–'}</td><td class="num">${delta === null ? '–' : `<span class="${delta >= 0 ? 'up' : 'down'}">${delta >= 0 ? '+' : ''}${delta.toFixed(4)}</span>`}</td><td>${esc(e.parent_version ?? '–')}</td><td>${esc(formatCount(e.training_data.rows))}</td><td class="reason">${esc(e.reason ?? '')}</td></tr>`;
+    return `<tr data-history-version="${esc(e.version ?? '')}"><td class="nowrap">${esc(when(e.recorded_at))}</td><td>${e.promoted ? `<span class="pill ok">promoted ${esc(e.version ?? '')}</span>` : '<span class="pill no">not promoted</span>'}</td><td class="num">${e.metrics ? e.metrics.macro_recall.toFixed(4) : '–'}</td><td class="num">${delta === null ? '–' : `<span class="${delta >= 0 ? 'up' : 'down'}">${delta >= 0 ? '+' : ''}${delta.toFixed(4)}</span>`}</td><td>${esc(e.parent_version ?? '–')}</td><td>${esc(formatCount(e.training_data.rows))}</td><td class="reason">${esc(e.reason ?? '')}</td></tr>`;
   });
   const legend = `<div class="legend"><span><i class="dot promoted-dot"></i>promoted</span><span><i class="dot rejected-dot"></i>not promoted</span><span><i class="line dashed"></i>production it was compared with</span></div>`;
   return `<section class="card wide"><h2>Model history <small>${esc(repo)} · metrics/history.jsonl · holdout macro-recall per trained candidate${fetched_at ? ` · read ${esc(when(fetched_at))}` : ''}</small></h2>${error ? `<p class="bad-text">${esc(error)}</p>` : ''}${
@@ -206,8 +208,8 @@ export function renderDashboard(d: DashboardData, now = Date.now()): string {
 ${s ? `${alertBanner(s)}${tiles(s, now)}` : '<section class="banner quiet">Counting is off on this server (METRICS=off): no traffic numbers.</section>'}
 <div class="grid">
 ${s ? trafficCharts(s) : ''}
-${modelPanel(d, now)}
 ${s ? byVersion(s) : ''}
+${modelPanel(d, now)}
 ${historyPanel(d)}
 </div>
 </main>
