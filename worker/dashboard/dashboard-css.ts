@@ -40,8 +40,8 @@ td{border-bottom:1px solid #f1f5f9;padding:5px 8px;vertical-align:top}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.reason{color:#475569;font-size:12.5px}.nowrap{white-space:nowrap}.caption{color:#64748b;font-size:12px;margin:6px 8px 0}
 .facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;margin:0 0 8px}
-.facts dt{color:#64748b}.facts dd{margin:0;overflow-wrap:anywhere}.version{font-size:16px}
-.model{display:grid;grid-template-columns:minmax(240px,340px) 1fr;gap:8px 28px;align-items:start}.holdout{overflow-x:auto}
+.facts dt{color:#64748b}.facts dd{margin:0;overflow-wrap:break-word;min-width:0}.version{font-size:16px}
+.model{display:grid;grid-template-columns:minmax(300px,400px) 1fr;gap:8px 28px;align-items:start}.holdout{overflow-x:auto}
 .card.half{overflow-x:auto}
 .pill{display:inline-block;border-radius:999px;padding:1px 9px;font-size:12px;font-weight:600;white-space:nowrap}
 .pill.ok{background:#dcfce7;color:#166534}.pill.no{background:#f1f5f9;color:#475569}

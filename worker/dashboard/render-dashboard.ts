@@ -176,16 +176,16 @@ function historyPanel(d: DashboardData): string {
   const { entries, error, repo, fetched_at } = d.history;
   const recent = entries.slice(-20);
   const points = recent.map((e, i) => ({
-    title: `${e.promoted ? `promoted as ${e.version}` : 'not promoted'} · ${when(e.recorded_at)} · macro-recall ${e.metrics?.macro_recall.toFixed(4) ?? '–'}${e.production_metrics ? ` vs production ${e.production_metrics.macro_recall.toFixed(4)}` : ''}${e.reason ? ` · ${e.reason}` : ''}`,
+    title: `${e.promoted ? `promoted as ${e.version}` : 'not promoted'} · ${when(e.recorded_at)} · macro-recall ${e.macro_recall?.toFixed(4) ?? '–'}${e.production_macro_recall !== null ? ` vs production ${e.production_macro_recall.toFixed(4)}` : ''}${e.reason ? ` · ${e.reason}` : ''}`,
     tick: `${e.recorded_at.slice(5, 10)} ${hhmm(e.recorded_at)}`,
-    value: e.metrics?.macro_recall ?? null,
-    baseline: e.production_metrics?.macro_recall ?? null,
+    value: e.macro_recall,
+    baseline: e.production_macro_recall,
     promoted: e.promoted,
     label: e.promoted ? (e.version ?? '') : `#${entries.length - recent.length + i + 1}`,
   }));
   const rows = [...recent].reverse().map((e) => {
-    const delta = e.metrics && e.production_metrics ? e.metrics.macro_recall - e.production_metrics.macro_recall : null;
-    return `<tr data-history-version="${esc(e.version ?? '')}"><td class="nowrap">${esc(when(e.recorded_at))}</td><td>${e.promoted ? `<span class="pill ok">promoted ${esc(e.version ?? '')}</span>` : '<span class="pill no">not promoted</span>'}</td><td class="num">${e.metrics ? e.metrics.macro_recall.toFixed(4) : '–'}</td><td class="num">${delta === null ? '–' : `<span class="${delta >= 0 ? 'up' : 'down'}">${delta >= 0 ? '+' : ''}${delta.toFixed(4)}</span>`}</td><td>${esc(e.parent_version ?? '–')}</td><td>${esc(formatCount(e.training_data.rows))}</td><td class="reason">${esc(e.reason ?? '')}</td></tr>`;
+    const delta = e.macro_recall !== null && e.production_macro_recall !== null ? e.macro_recall - e.production_macro_recall : null;
+    return `<tr data-history-version="${esc(e.version ?? '')}"><td class="nowrap">${esc(when(e.recorded_at))}</td><td>${e.promoted ? `<span class="pill ok">promoted ${esc(e.version ?? '')}</span>` : '<span class="pill no">not promoted</span>'}</td><td class="num">${e.macro_recall === null ? '–' : e.macro_recall.toFixed(4)}</td><td class="num">${delta === null ? '–' : `<span class="${delta >= 0 ? 'up' : 'down'}">${delta >= 0 ? '+' : ''}${delta.toFixed(4)}</span>`}</td><td>${esc(e.parent_version ?? '–')}</td><td>${e.rows === null ? '–' : esc(formatCount(e.rows))}</td><td class="reason">${esc(e.reason ?? '')}</td></tr>`;
   });
   const legend = `<div class="legend"><span><i class="dot promoted-dot"></i>promoted</span><span><i class="dot rejected-dot"></i>not promoted</span><span><i class="line dashed"></i>production it was compared with</span></div>`;
   return `<section class="card wide"><h2>Model history <small>${esc(repo)} · metrics/history.jsonl · holdout macro-recall per trained candidate${fetched_at ? ` · read ${esc(when(fetched_at))}` : ''}</small></h2>${error ? `<p class="bad-text">${esc(error)}</p>` : ''}${
