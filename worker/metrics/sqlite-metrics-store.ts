@@ -1,5 +1,6 @@
 /** MetricsStore on Node: tables in the capture buffer's SQLite file, shared by every process using it. */
 import { DatabaseSync } from 'node:sqlite';
+import { immediateTransaction } from '../capture/sqlite-transaction';
 import type { MinuteCounts } from './counters';
 import { CREATE_METRICS_TABLES, ROLLUP, SERIES, toBucketCounts, UPSERT_MINUTE, upsertParams, type BucketCounts, type MetricsStore } from './metrics-store';
 
@@ -17,14 +18,14 @@ export class SqliteMetricsStore implements MetricsStore {
   async add(rows: readonly MinuteCounts[]): Promise<void> {
     if (rows.length === 0) return;
     const upsert = this.db.prepare(UPSERT_MINUTE);
-    this.transaction(() => {
+    immediateTransaction(this.db, () => {
       for (const row of rows) upsert.run(...upsertParams(row));
     });
   }
 
   async rollup(minutesBefore: number, hoursBefore: number): Promise<void> {
     const [move, drop, expire] = ROLLUP.map((sql) => this.db.prepare(sql));
-    this.transaction(() => {
+    immediateTransaction(this.db, () => {
       move.run(minutesBefore);
       drop.run(minutesBefore);
       expire.run(hoursBefore);
@@ -38,16 +39,5 @@ export class SqliteMetricsStore implements MetricsStore {
   /** Writes are synchronous: whatever add() was given is on disk when this is called. */
   close(): void {
     if (this.db.isOpen) this.db.close();
-  }
-
-  private transaction(body: () => void): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      body();
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
   }
 }
