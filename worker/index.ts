@@ -105,9 +105,11 @@ export default {
       consoleLogger('error', { msg: (error as Error).message });
       return;
     }
-    const metrics = isolateMetrics();
-    if (metrics?.counters.pending) ctx.waitUntil(flushWorkerdMetrics(metrics, consoleLogger));
     if (!capture) return;
-    ctx.waitUntil(capture.scheduler.maybeFlush('schedule').then((outcome) => logFlush(consoleLogger, outcome)));
+    // This isolate's counts too (they live in the same D1 database as the buffer).
+    const metrics = isolateMetrics();
+    ctx.waitUntil(
+      Promise.all([capture.scheduler.maybeFlush('schedule').then((outcome) => logFlush(consoleLogger, outcome)), metrics?.counters.pending ? flushWorkerdMetrics(metrics, consoleLogger) : undefined]),
+    );
   },
 };
