@@ -14,8 +14,15 @@ const URL_WITH_QUERY = /\b(?:https?:\/\/|www\.)[^\s<>"'?]*\?[^\s<>"']*/gi;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 /** Digit groups joined by single spaces, dots or hyphens, optionally +country and (area): counted below. */
 const PHONE_CANDIDATE = /(?<![\p{L}\p{N}+])(?:\+\s?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\(?\d{1,5}\)?){1,7}(?![\p{L}\p{N}])/gu;
-/** A phone number has 9 to 15 digits (E.164 allows 15); fewer is a date, time, price or count. */
-const PHONE_DIGITS = { min: 9, max: 15 };
+/**
+ * A phone number has 9 to 15 digits (E.164 allows 15); fewer is a date, time, price or count.
+ * Written without separators or a +, only 10 or 11 digits (a national number) count: longer bare
+ * runs are ids and timestamps.
+ */
+const isPhone = (match: string) => {
+  const digits = match.replace(/\D/g, '').length;
+  return /\D/.test(match) ? digits >= 9 && digits <= 15 : digits >= 10 && digits <= 11;
+};
 
 export const PLACEHOLDERS = { url: '<url>', email: '<email>', phone: '<phone>', token: '<token>' } as const;
 
@@ -28,10 +35,7 @@ export function scrubPersonalData(text: string): string {
     .replace(URL_WITH_QUERY, PLACEHOLDERS.url)
     .replace(EMAIL, PLACEHOLDERS.email)
     .replace(HF_TOKEN_PATTERN, PLACEHOLDERS.token)
-    .replace(PHONE_CANDIDATE, (match) => {
-      const digits = match.replace(/\D/g, '').length;
-      return digits >= PHONE_DIGITS.min && digits <= PHONE_DIGITS.max ? PLACEHOLDERS.phone : match;
-    });
+    .replace(PHONE_CANDIDATE, (match) => (isPhone(match) ? PLACEHOLDERS.phone : match));
 }
 
 /** The text as it is stored. */
