@@ -11,7 +11,7 @@ const env = (workers as unknown as { env: Env }).env;
 const BASE = 'http://worker.test';
 const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
 
-const post = (vars: Env, path: string, body: unknown, headers: Record<string, string>) =>
+const post = async (vars: Env, path: string, body: unknown, headers: Record<string, string>) =>
   worker.fetch(new Request(`${BASE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }), vars, ctx);
 
 describe('per-client limits in workerd', () => {
