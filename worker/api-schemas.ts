@@ -111,7 +111,7 @@ export const feedbackAcceptedSchema = z
 export const feedbackDryRunSchema = z
   .object({
     dry_run: z.literal(true),
-    text: z.string().openapi({ description: 'The text as it would be stored: control characters removed, e-mail addresses, phone numbers and URLs with a query string replaced by placeholders' }),
+    text: z.string().openapi({ description: 'The text as it would be stored: control characters removed; e-mail addresses, phone numbers, URLs with a query string and Hugging Face tokens replaced by placeholders' }),
   })
   .openapi('FeedbackDryRun');
 
