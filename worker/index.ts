@@ -70,9 +70,18 @@ function appFor(env: Env): App {
     const vars = env as Record<string, unknown>;
     const intake = intakeConfigFromEnv(vars);
     const monitoring = monitoringSettingsFromEnv(vars);
-    const metrics = workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold);
-    const history = modelHistoryFor(hubModelSettingsFromEnv(vars));
-    app = createApp({ runtime: 'workerd', models: modelsFor(env).provider, config: servingConfigFromEnv(vars), intake, capture: captureFor(env), metrics, monitoring, history });
+    app = createApp({
+      runtime: 'workerd',
+      models: modelsFor(env).provider,
+      config: servingConfigFromEnv(vars),
+      intake,
+      capture: captureFor(env),
+      // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
+      metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
+      monitoring,
+      history: modelHistoryFor(hubModelSettingsFromEnv(vars)),
+    });
     apps.set(env, app);
   }
   return app;
