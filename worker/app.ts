@@ -34,6 +34,7 @@ export function createApp(options: AppDeps): App {
     config: SERVING_DEFAULTS,
     intake: INTAKE_DEFAULTS,
     capture: null,
+    captureError: null,
     clientAddress: (c) => c.req.header('cf-connecting-ip'),
     ...options,
   };

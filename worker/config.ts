@@ -23,6 +23,8 @@ export const SERVING_DEFAULTS = {
   corsOrigins: ['*'] as readonly string[],
   /** One JSON line per request on stdout. */
   logRequests: true,
+  /** Bearer key that unlocks /health's details (model source, repo, paths, errors); null = nobody sees them. */
+  adminApiKey: null as string | null,
 } as const;
 
 export interface ServingConfig {
@@ -31,6 +33,7 @@ export interface ServingConfig {
   maxBodyBytes: number;
   corsOrigins: readonly string[];
   logRequests: boolean;
+  adminApiKey: string | null;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -54,6 +57,8 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : typeof v === 'boolean' ? String(v) : undefined),
     z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).default('true'),
   ),
+  /** A secret, like FEEDBACK_API_KEYS. */
+  ADMIN_API_KEY: z.preprocess(blankIsUnset, z.string().trim().min(16, 'must be at least 16 characters').optional()),
 });
 
 export const SERVING_ENV_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -66,6 +71,7 @@ export function servingConfigFromEnv(env: Record<string, unknown>): ServingConfi
     maxBodyBytes: e.MAX_BODY_BYTES,
     corsOrigins: e.CORS_ORIGINS.includes('*') ? ['*'] : e.CORS_ORIGINS,
     logRequests: ['true', '1', 'yes'].includes(e.LOG_REQUESTS),
+    adminApiKey: e.ADMIN_API_KEY ?? null,
   };
 }
 

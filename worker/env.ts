@@ -20,6 +20,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   CORS_ORIGINS?: string;
   LOG_REQUESTS?: string;
+  /** Secret: the bearer key that shows /health's details. */
+  ADMIN_API_KEY?: string;
   /** Feedback and low-confidence settings (config.ts, intakeConfigFromEnv). FEEDBACK_API_KEYS is a secret. */
   FEEDBACK_API_KEYS?: string;
   FEEDBACK_RATE_LIMIT_PER_MINUTE?: string;
@@ -59,6 +61,8 @@ export interface AppDeps {
   intake?: IntakeConfig;
   /** Durable buffer + Hub flusher for feedback and low-confidence records. null (default): feedback answers 503, nothing is logged. */
   capture?: Capture | null;
+  /** Why capture is null although it was asked for (the buffer could not be opened): feedback answers 503 saying so, /health is degraded. */
+  captureError?: string | null;
   /** The caller's address, for per-client rate limits. Default: the CF-Connecting-IP header (workerd); Node passes the socket address. */
   clientAddress?: (c: Context) => string | undefined;
   /** Default: JSON lines on the console. */

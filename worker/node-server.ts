@@ -29,7 +29,7 @@ import { createHubModelProvider } from './model-provider/hub-model-provider';
 import { hubModelSettingsFromEnv, type HubModelSettings } from './model-provider/hub-settings';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
 import type { ModelFiles } from './model-provider/load-verified-model';
-import { DEFAULT_CAPTURE_DB_PATH, startNodeCapture } from './runtime/capture-node';
+import { DEFAULT_CAPTURE_DB_PATH, openNodeCapture } from './runtime/capture-node';
 import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { stdoutLogger } from './runtime/buffered-logger';
 import { startMemoryReport } from './runtime/memory-report';
@@ -48,6 +48,8 @@ export interface NodeServerOptions {
   intake?: Partial<IntakeConfig>;
   /** Feedback buffer + flusher (startNodeCapture). Default none: feedback answers 503. */
   capture?: Capture | null;
+  /** Why there is no capture although CAPTURE_DB_PATH asked for one (openNodeCapture). */
+  captureError?: string | null;
   log?: Logger;
   /** Start loading the model right away, before listening, so the first request waits as little as possible. Default true. */
   warm?: boolean;
@@ -71,6 +73,7 @@ export function startNodeServer({
   warm = true,
   intake = {},
   capture = null,
+  captureError = null,
   hubModel = {},
 }: NodeServerOptions = {}): Promise<NodeServer> {
   const bundled = async (): Promise<ModelFiles> => ({
@@ -89,6 +92,7 @@ export function startNodeServer({
     config: { ...SERVING_DEFAULTS, ...config },
     intake: { ...INTAKE_DEFAULTS, ...intake },
     capture,
+    captureError,
     // The socket's peer: a CF-Connecting-IP header from a client is not to be trusted here.
     clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress,
     log,
@@ -165,7 +169,9 @@ export async function serveFromEnv(): Promise<void> {
     log('error', { msg: (error as Error).message });
     process.exit(EXIT_INVALID_SETTINGS);
   }
-  const capture = settings.capture ? startNodeCapture({ ...settings.capture, log }) : null;
+  const opened = settings.capture ? openNodeCapture({ ...settings.capture, log }) : null;
+  if (opened?.error) log('error', { msg: `${opened.error}; predictions are served, feedback answers 503 capture_unavailable` });
+  const capture = opened?.capture ?? null;
   const server = await startNodeServer({
     port: settings.port,
     hostname: settings.hostname,
@@ -173,10 +179,11 @@ export async function serveFromEnv(): Promise<void> {
     config: settings.config,
     intake: settings.intake,
     capture: capture?.capture ?? null,
+    captureError: opened?.error ?? null,
     hubModel: settings.hubModel,
     log,
   });
-  log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
+  log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: capture ? settings.capture!.path : opened ? 'unavailable' : 'off' });
   if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
   const stop = () => {
     const exit = () => {

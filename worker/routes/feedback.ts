@@ -48,8 +48,15 @@ export function feedbackRoutes(limits: Limits, intake: IntakeConfig): OpenAPIHon
   const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   routes.openapi(route, async (c) => {
     const input = c.req.valid('json');
-    const { capture, log } = c.get('deps');
-    if (!capture) throw new ApiError('capture_unavailable', 'feedback is not enabled on this server (no capture buffer is configured)');
+    const { capture, captureError, log } = c.get('deps');
+    if (!capture) {
+      throw new ApiError(
+        'capture_unavailable',
+        captureError
+          ? 'feedback cannot be stored on this server: its buffer could not be opened (the server log and the admin view of /health say why); nothing was stored'
+          : 'feedback is not enabled on this server (no capture buffer is configured)',
+      );
+    }
     const record = newFeedbackRecord(input);
     try {
       await capture.accept([record]);
