@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SentimentModel } from '../shared/sentiment-model';
@@ -172,5 +172,22 @@ describe('the process entry (node-main.ts)', () => {
     expect(code).toBe(EXIT_INVALID_SETTINGS);
     expect(output).toMatch(/MAX_TEXT_CHARS/);
     expect(output).not.toMatch(/keep exiting/); // not a crash loop
+  }, 30_000);
+
+  it('says in one line that the port is taken, without a stack, and stops', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./node-main.ts', import.meta.url))], {
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', CAPTURE_DB_PATH: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    taken.close();
+    expect(code).toBe(EXIT_INVALID_SETTINGS);
+    expect(output.trim().split('\n')).toEqual([expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`)]);
   }, 30_000);
 });

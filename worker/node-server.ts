@@ -182,6 +182,12 @@ export async function serveFromEnv(): Promise<void> {
     captureError: opened?.error ?? null,
     hubModel: settings.hubModel,
     log,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+    const why = error.code === 'EADDRINUSE' ? 'is already in use: stop the server using it, or set PORT to another port' : 'needs privileges this user lacks: set PORT to 1024 or above';
+    log('error', { msg: `port ${settings.port} on ${settings.hostname} ${why}` });
+    // Retrying cannot help either, so a cluster primary stops too instead of restarting workers.
+    process.exit(EXIT_INVALID_SETTINGS);
   });
   log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: capture ? settings.capture!.path : opened ? 'unavailable' : 'off' });
   if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
