@@ -18,11 +18,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createApp } from './app';
 import type { Capture } from './capture/capture';
 import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
 import { INTAKE_DEFAULTS, intakeConfigFromEnv, parseSettings, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
+import { errorBody, type ErrorCode } from './errors';
 import { consoleLogger, type Logger } from './logger';
 import { startModelCheckTimer } from './model-provider/check-timer';
 import { createHubModelProvider } from './model-provider/hub-model-provider';
@@ -98,6 +100,7 @@ export function startNodeServer({
     log,
     startedAt: Date.now(),
   });
+  const maxBodyBytes = config.maxBodyBytes ?? SERVING_DEFAULTS.maxBodyBytes;
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
       resolvePromise({
@@ -116,6 +119,35 @@ export function startNodeServer({
       });
     });
     server.once('error', reject);
+    answerBeforeTheApp(server as Server, maxBodyBytes);
+  });
+}
+
+/**
+ * What Node's HTTP layer answers before the app sees a request, made to speak the API's JSON:
+ * - `Expect: 100-continue`: Node would say "100 Continue" to any body; it is said only to a body
+ *   that fits, and a larger one gets the app's 413 at once (the client never sends it).
+ * - requests Node's parser refuses: headers (with the URL) over 16 KB → 431, anything that is not
+ *   HTTP/1.1 (an unknown method such as FOO) → 400. The rest of what the client sends is read and
+ *   dropped for a moment, so it sees the answer rather than a reset.
+ */
+function answerBeforeTheApp(server: Server, maxBodyBytes: number): void {
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length']) > maxBodyBytes) res.shouldKeepAlive = false; // the body never comes: do not wait for it on this connection
+    else res.writeContinue();
+    server.emit('request', req, res);
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, reason, code, message]: [number, string, ErrorCode, string] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request line and headers are over 16 KB; send less (a long URL counts too)']
+        : [400, 'Bad Request', 'bad_request', `the request is not valid HTTP/1.1 (${error.code ?? error.message}); methods are GET, HEAD, POST and OPTIONS`];
+    const body = JSON.stringify(errorBody(code, message));
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.on('data', () => {});
+    socket.once('end', () => socket.destroy());
+    setTimeout(() => socket.destroy(), 2_000).unref();
   });
 }
 
