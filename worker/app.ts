@@ -51,11 +51,12 @@ export function createApp(options: AppDeps): App {
   app.use(
     bodyLimit({
       maxBytes: config.maxBodyBytes,
+      // Node drains a refused body after the answer by itself; workerd's dev proxy answers 500 instead.
+      drainBytes: deps.runtime === 'workerd' ? 64 * 1_048_576 : 0,
       onOverflow: (_c, { maxBytes, bytes, declared }) => {
         const size = declared ? `${bytes} bytes (Content-Length)` : `more than ${maxBytes} bytes`;
         // No `Connection: close`: closing while the client still sends makes its kernel reset the
-        // connection, and the client loses this answer. The runtime reads and drops the rest
-        // (Node: node-server.ts, bounded in bytes and time), then the connection can be reused.
+        // connection, and the client loses this answer; the rest of the body is drained instead.
         throw new ApiError('payload_too_large', `the body is ${size}; the limit is ${maxBytes} bytes`);
       },
       onBadEncoding: (_c, { encoding, reason }) => {

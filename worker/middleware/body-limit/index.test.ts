@@ -69,6 +69,19 @@ describe('bodyLimit', () => {
     expect(seen).toEqual([]);
   });
 
+  it('with drainBytes, reads and drops the rest of a refused body before answering, up to that many bytes; never for Expect: 100-continue', async () => {
+    const draining = new Hono().use(bodyLimit({ maxBytes: MAX, drainBytes: 300, onOverflow: (c) => c.text('too big', 413) }));
+    const chunked = stream(Array.from({ length: 1000 }, () => 'z'.repeat(30)));
+    expect((await post(draining, chunked.body)).status).toBe(413);
+    expect(chunked.pulled.count).toBe(10); // 300 bytes in all (120 to see it is over, 180 dropped), then left for the runtime
+    const declared = stream(['x'.repeat(60), 'x'.repeat(60)]);
+    expect((await post(draining, declared.body, { 'content-length': String(MAX + 20) })).status).toBe(413);
+    expect(declared.pulled.count).toBe(2);
+    const waiting = stream(['never sent']);
+    expect((await post(draining, waiting.body, { 'content-length': String(MAX + 1), expect: '100-continue' })).status).toBe(413);
+    expect(waiting.pulled.count).toBe(0);
+  });
+
   it('inflates gzip and applies the limit to the inflated size', async () => {
     const { app: a, seen } = app();
     const gzip = async (text: string) => new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();

@@ -4,9 +4,11 @@
  * while it is read and cut off at the limit. The bytes read are handed on through Hono's body
  * cache, so `c.req.text()` / `c.req.json()` downstream read them without another copy.
  *
- * A refused body is left unread, not cancelled: cancelling closes the connection while the client
- * still sends, its kernel then resets the connection and the client never sees the refusal. The
- * runtime reads and drops the rest after the answer (Node: @hono/node-server drains up to 64 MiB).
+ * A refused body is never cancelled: that closes the connection while the client still sends, its
+ * kernel then resets the connection and the client never sees the refusal. With `drainBytes` the
+ * rest is read and dropped (up to that many bytes, nothing kept) before the refusal goes out, for
+ * runtimes that do not do it themselves (workerd's dev proxy answers 500 to a body left unread);
+ * without, it is left for the runtime (Node: @hono/node-server drains it after the answer).
  *
  * `Content-Encoding: gzip` bodies are decompressed here, with the limit applied to the
  * decompressed size as it grows (a small gzip bomb is stopped at `maxBytes`, not inflated).
@@ -21,9 +23,11 @@ export interface BodyLimitOptions {
   onOverflow: (c: Context, info: { maxBytes: number; bytes: number; declared: boolean }) => Response | Promise<Response>;
   /** A Content-Encoding other than gzip (or none), or gzip that does not decompress. Default: 415 in plain text. */
   onBadEncoding?: (c: Context, info: { encoding: string; reason: 'unsupported' | 'corrupt' }) => Response | Promise<Response>;
+  /** Read and drop up to this many bytes of a refused body before answering (default 0: leave it to the runtime). */
+  drainBytes?: number;
 }
 
-export function bodyLimit({ maxBytes, onOverflow, onBadEncoding = (c) => c.text('unsupported Content-Encoding', 415) }: BodyLimitOptions): MiddlewareHandler {
+export function bodyLimit({ maxBytes, onOverflow, onBadEncoding = (c) => c.text('unsupported Content-Encoding', 415), drainBytes = 0 }: BodyLimitOptions): MiddlewareHandler {
   return async function bodyLimit(c, next) {
     // GET and HEAD requests cannot carry a body; asking for one would build a Request on Node.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
@@ -34,7 +38,11 @@ export function bodyLimit({ maxBytes, onOverflow, onBadEncoding = (c) => c.text(
 
     const length = c.req.header('content-length');
     const declared = Number(length);
-    if (declared > maxBytes) return onOverflow(c, { maxBytes, bytes: declared, declared: true });
+    if (declared > maxBytes) {
+      // Expect: 100-continue: the client sends nothing before a go-ahead, so there is nothing to drain.
+      if (!/100-continue/i.test(c.req.header('expect') ?? '') && c.req.raw.body) await drain(c.req.raw.body.getReader(), drainBytes);
+      return onOverflow(c, { maxBytes, bytes: declared, declared: true });
+    }
 
     let bytes: Uint8Array;
     if (length !== undefined && Number.isInteger(declared) && declared >= 0) {
@@ -46,8 +54,12 @@ export function bodyLimit({ maxBytes, onOverflow, onBadEncoding = (c) => c.text(
     } else {
       const body = c.req.raw.body;
       if (!body) return next();
-      const read = await readUpTo(body.getReader(), maxBytes);
-      if (typeof read === 'number') return onOverflow(c, { maxBytes, bytes: read, declared: false });
+      const reader = body.getReader();
+      const read = await readUpTo(reader, maxBytes);
+      if (typeof read === 'number') {
+        await drain(reader, drainBytes - read);
+        return onOverflow(c, { maxBytes, bytes: read, declared: false });
+      }
       bytes = read;
     }
     if (gzip) {
@@ -73,6 +85,19 @@ async function readUpTo(reader: ReadableStreamDefaultReader<Uint8Array>, maxByte
     chunks.push(value);
   }
   return concat(chunks, size);
+}
+
+/** Reads and drops up to `budget` bytes of what is left (nothing when the budget is 0 or less). */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  try {
+    for (let left = budget; left > 0; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+  } catch {
+    // The client went away while we drained: nobody is left to answer.
+  }
 }
 
 /** gunzip, stopping once the output passes `maxBytes` (returns the size reached), or 'corrupt'. */
