@@ -115,7 +115,7 @@ describe("the Dockerfile's Node bundle", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ model_version: manifest.version, results: [{ label: 'positive' }, { label: 'negative' }] });
     expect((await post(`${url}/v1/feedback`, FEEDBACK)).status).toBe(202);
-    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', version: manifest.version, depth: 1 });
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', version: manifest.version, depth: 1, alerts: expect.any(Object) });
     expect((await adminHealth(url)).details).toMatchObject({ model: { source: 'bundled' }, capture: { depth: 1 }, capture_error: null });
 
     const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
@@ -142,7 +142,7 @@ describe("the Dockerfile's Node bundle", () => {
           prediction: 200,
           feedback: 503,
           code: 'capture_unavailable',
-          health: { status: 'degraded', version: manifest.version, depth: null },
+          health: { status: 'degraded', version: manifest.version, depth: null, alerts: expect.any(Object) },
         });
         expect((await adminHealth(url)).details.capture_error, what).toMatch(why);
         expect(stderr().trim().split('\n'), what).toEqual([expect.stringMatching(/feedback buffer .* cannot be used/)]);

@@ -18,7 +18,7 @@ describe('npm start settings', () => {
       FLUSH_INTERVAL_SECONDS: '5',
       HF_ENDPOINT: 'http://127.0.0.1:7861',
     });
-    for (const key of ['MAX_TEXT_CHARS', 'LOW_CONFIDENCE_THRESHOLD', 'HF_DATASET_REPO', 'FLUSH_MAX_RECORDS', 'MODEL_CHECK_INTERVAL_S']) expect(WORKER_SETTINGS).toContain(key);
+    for (const key of ['MAX_TEXT_CHARS', 'LOW_CONFIDENCE_THRESHOLD', 'HF_DATASET_REPO', 'FLUSH_MAX_RECORDS', 'MODEL_CHECK_INTERVAL_S', 'DASHBOARD_ACCESS', 'METRICS']) expect(WORKER_SETTINGS).toContain(key);
   });
 
   it('writes them to a file only its owner can read, which parses back to the same values', () => {

@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { healthSchema } from '../api-schemas';
 import type { AppEnv } from '../env';
+import type { Metrics } from '../metrics/metrics';
 import { timingSafeEqual } from '../middleware/api-key/index';
 
 const route = createRoute({
@@ -15,22 +16,33 @@ const route = createRoute({
   path: '/health',
   summary: 'Liveness, the model version and the feedback buffer depth',
   description: [
-    'Always 200 while the server runs. Never loads the model itself: on workerd `version` stays null until a request needs the model; the Node server starts loading it at startup. `depth` is the number of feedback/low-confidence records waiting to be committed to the dataset repo.',
+    'Always 200 while the server runs. Never loads the model itself: on workerd `version` stays null until a request needs the model; the Node server starts loading it at startup. `depth` is the number of feedback/low-confidence records waiting to be committed to the dataset repo. `alerts` is the serving alert check over the last 7 days (low-confidence share of served predictions, share of feedback disagreeing with the model; details on /dashboard and /v1/metrics).',
     'With `Authorization: Bearer <ADMIN_API_KEY>` the answer also has `details`: the runtime, the model state and source, the Hub version checks, the buffer\'s last flush and last error, and why feedback is unavailable if it is. Without the key (or with a wrong one) `details` is left out.',
   ].join('\n\n'),
   responses: { 200: { description: 'The server is up', content: { 'application/json': { schema: healthSchema } } } },
 });
 
+/** The serving alert check (recomputed at most once a minute); a store that cannot be read says so instead of failing /health. */
+async function servingAlerts(metrics: Metrics) {
+  try {
+    const { status, window_days, checks } = await metrics.alertSummary();
+    return { status, window_days, firing: checks.filter((check) => check.status === 'alert').map((check) => check.name) };
+  } catch {
+    return { status: 'unknown' as const, window_days: null, firing: [] };
+  }
+}
+
 export function healthRoutes(): OpenAPIHono<AppEnv> {
   const routes = new OpenAPIHono<AppEnv>();
   routes.openapi(route, async (c) => {
-    const { runtime, models, startedAt, capture, captureError, config } = c.get('deps');
+    const { runtime, models, startedAt, capture, captureError, metrics, monitoring } = c.get('deps');
     const model = models.status();
     const status = model.state === 'failed' || captureError ? ('degraded' as const) : ('ok' as const);
-    if (!(await isAdmin(c, config.adminApiKey))) {
+    const alerts = metrics ? await servingAlerts(metrics) : null;
+    if (!(await isAdmin(c, monitoring.adminApiKey))) {
       // The buffer's cheap estimate only; never throws.
       const depth = capture ? await capture.buffer.depthEstimate().catch(() => null) : null;
-      return c.json({ status, version: model.version, depth }, 200);
+      return c.json({ status, version: model.version, depth, alerts }, 200);
     }
     // Two cheap reads (ledger row, depth estimate); never throws.
     const captureStatus = capture ? await capture.scheduler.status() : null;
@@ -39,6 +51,7 @@ export function healthRoutes(): OpenAPIHono<AppEnv> {
         status,
         version: model.version,
         depth: captureStatus?.depth ?? null,
+        alerts,
         details: {
           runtime,
           model: {
@@ -65,7 +78,7 @@ const encoder = new TextEncoder();
 const sha256 = async (value: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
 
 /** The request carries the admin key (compared as digests, in constant time). */
-async function isAdmin(c: Context<AppEnv>, adminKey: string | null): Promise<boolean> {
+async function isAdmin(c: Context<AppEnv>, adminKey: string | undefined): Promise<boolean> {
   if (!adminKey) return false;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
   if (!match) return false;

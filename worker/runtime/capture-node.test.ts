@@ -1,4 +1,5 @@
 /** The Node buffer when CAPTURE_DB_PATH cannot be used: the app serves predictions, feedback answers 503, /health says why. */
+import { MONITORING_DEFAULTS } from '../metrics/settings';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,14 +40,14 @@ describe('openNodeCapture', () => {
     expect(opened.error).toMatch(why);
     expect(opened.error).toContain(path);
 
-    const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, capture: null, captureError: opened.error, config: { ...SERVING_DEFAULTS, adminApiKey: ADMIN } });
+    const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, capture: null, captureError: opened.error, monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN } });
     const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post('/v1/sentiment', { text: 'I love it' })).status).toBe(200);
     const feedback = await post('/v1/feedback', { text: 'fine', model_label: 'negative', correct_label: 'neutral' });
     expect(feedback.status).toBe(503);
     expect((await feedback.json()).error).toMatchObject({ code: 'capture_unavailable', message: expect.stringContaining('could not be opened') });
     const health = await (await app.request('/health')).json();
-    expect(health).toEqual({ status: 'degraded', version: expect.any(String), depth: null });
+    expect(health).toEqual({ status: 'degraded', version: expect.any(String), depth: null, alerts: null });
     expect(JSON.stringify(health)).not.toContain(dir);
     const admin = await (await app.request('/health', { headers: { authorization: `Bearer ${ADMIN}` } })).json();
     expect(admin.details).toMatchObject({ capture: null, capture_error: opened.error });
