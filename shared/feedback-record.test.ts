@@ -85,6 +85,7 @@ describe('shardPath', () => {
     const date = new Date();
     expect(() => shardPath('feedback', date, '../x')).toThrow();
     expect(() => shardPath('feedback', date, '')).toThrow();
-    expect(() => shardPath('self_labeled' as never, date, 'a')).toThrow();
+    expect(shardPath('self_labeled', date, 'run1')).toBe('self_labeled/2026/03/05/045958007-run1.jsonl');
+    expect(() => shardPath('bogus' as never, date, 'a')).toThrow();
   });
 });

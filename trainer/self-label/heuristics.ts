@@ -1,0 +1,81 @@
+/**
+ * The quality heuristics that decide which LLM labels are kept. Each is switchable and reports
+ * how many labels it rejected. Per text, in order: an answer exists (not malformed); the two
+ * prompt wordings agree; every reported confidence reaches the floor; the production model's own
+ * top label agrees; no user correction contradicts it. Then per run: a per-label cap, and the
+ * agreement of kept labels with users' corrections on the audit texts, below a floor of which the
+ * whole run is discarded.
+ */
+import { LABELS, type Label } from '../../shared/labels';
+import type { PromptVersion, TextAnswer } from './prompts';
+import type { SelectedText } from './select-texts';
+import type { HeuristicSettings } from './settings';
+
+export interface JudgedText extends SelectedText {
+  answers: Partial<Record<PromptVersion, TextAnswer | null>>;
+}
+
+export type TextCheck = 'answered' | 'prompts_agree' | 'confidence_floor' | 'model_agrees' | 'no_correction_conflict';
+
+export interface Verdict {
+  label: Label | null;
+  /** The first check that rejected the label. */
+  rejectedBy: TextCheck | null;
+}
+
+/** The verdict on one text, given the prompts that were asked for it. */
+export function judgeText(item: JudgedText, prompts: readonly PromptVersion[], h: HeuristicSettings): Verdict {
+  const answers = prompts.map((p) => item.answers[p]);
+  if (answers.some((a) => !a)) return { label: null, rejectedBy: 'answered' };
+  const given = answers as TextAnswer[];
+  const label = given[0].label;
+  if (h.prompts_agree && given.some((a) => a.label !== label)) return { label: null, rejectedBy: 'prompts_agree' };
+  if (h.confidence_floor.enabled && given.some((a) => a.confidence !== null && a.confidence < h.confidence_floor.min)) return { label: null, rejectedBy: 'confidence_floor' };
+  if (h.model_agrees.enabled && item.production && item.production.label !== label) return { label: null, rejectedBy: 'model_agrees' };
+  if (h.no_correction_conflict && item.correction && item.correction !== label) return { label: null, rejectedBy: 'no_correction_conflict' };
+  return { label, rejectedBy: null };
+}
+
+/**
+ * Keeps at most `max_share` of the kept labels per label (but always up to `min_count` each),
+ * earliest first; returns the indices of `labels` that survive.
+ */
+export function capPerLabel(labels: readonly Label[], maxShare: number, minCount: number): Set<number> {
+  const counts = Object.fromEntries(LABELS.map((l) => [l, labels.filter((x) => x === l).length])) as Record<Label, number>;
+  // Lower the biggest label to max_share of the total until none is over it; a few rounds settle it.
+  for (let round = 0; round < LABELS.length; round++) {
+    const total = LABELS.reduce((sum, l) => sum + counts[l], 0);
+    const biggest = LABELS.reduce((a, b) => (counts[b] > counts[a] ? b : a));
+    if (total === 0 || counts[biggest] <= maxShare * total || counts[biggest] <= minCount) break;
+    const others = total - counts[biggest];
+    counts[biggest] = Math.max(minCount, maxShare >= 1 ? counts[biggest] : Math.floor((maxShare * others) / (1 - maxShare)));
+  }
+  const taken = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
+  const keep = new Set<number>();
+  labels.forEach((label, i) => {
+    if (taken[label] < counts[label]) {
+      taken[label]++;
+      keep.add(i);
+    }
+  });
+  return keep;
+}
+
+export interface HumanAgreement {
+  /** Audit texts whose label passed the per-text checks (the correction check aside). */
+  samples: number;
+  agreed: number;
+  rate: number | null;
+  /** false: the run's labels are discarded. */
+  passed: boolean;
+}
+
+/** How often labels the heuristics would keep match what users said, on the audit texts. */
+export function humanAgreement(audit: readonly JudgedText[], prompts: readonly PromptVersion[], h: HeuristicSettings): HumanAgreement {
+  const judged = audit.map((item) => judgeText({ ...item, correction: null }, prompts, h)).map((v, i) => ({ label: v.label, truth: audit[i].correction }));
+  const kept = judged.filter((j) => j.label !== null && j.truth !== null);
+  const agreed = kept.filter((j) => j.label === j.truth).length;
+  const rate = kept.length > 0 ? agreed / kept.length : null;
+  const enough = kept.length >= h.human_agreement.min_samples;
+  return { samples: kept.length, agreed, rate, passed: !h.human_agreement.enabled || !enough || rate! >= h.human_agreement.min_agreement };
+}
