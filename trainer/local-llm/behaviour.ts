@@ -10,7 +10,9 @@
  *    so agreement filters nothing.
  *  - mixed (the realistic middle): a share `sharedErrorShare` of the errors comes from hard texts
  *    (same wrong label for every wording), the rest is independent per wording.
- * A wrong label is one of the two other labels, picked by hash.
+ * A wrong label is one of the two other labels, picked by hash, unless `confusions` names the
+ * mistake to make for that text (e.g. the production model's own wrong label: an LLM that errs
+ * where the small model errs, so the two never disagree about it).
  */
 import { createHash } from 'node:crypto';
 import { LABELS, type Label } from '../../shared/labels';
@@ -23,6 +25,8 @@ export type ConfidenceMode = 'none' | 'flat' | 'informative';
 export interface Script {
   /** Normalised text (trimmed, whitespace collapsed) → the right label. Unknown texts count as neutral. */
   truth: Map<string, Label>;
+  /** Normalised text → the wrong label to give when erring on it (default: one of the others, by hash). */
+  confusions?: Map<string, Label>;
   wrongRate: number;
   errorModel: ErrorModel;
   /** For `mixed`: the share of errors that are shared by all prompt wordings. */
@@ -60,7 +64,8 @@ export function unit(...parts: string[]): number {
   return createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) / 2 ** 32;
 }
 
-function otherLabel(label: Label, u: number): Label {
+function otherLabel(label: Label, u: number, confusion?: Label): Label {
+  if (confusion && confusion !== label) return confusion;
   const others = LABELS.filter((l) => l !== label);
   return others[Math.floor(u * others.length)];
 }
@@ -75,16 +80,17 @@ export interface ScriptedAnswer {
 export function answerFor(script: Script, text: string, promptId: string): ScriptedAnswer {
   const key = textKey(text);
   const truth = script.truth.get(key) ?? 'neutral';
+  const confusion = script.confusions?.get(key);
   const { wrongRate: r, seed } = script;
   let wrong: Label | null = null;
   if (script.errorModel === 'independent') {
-    if (unit(seed, key, promptId) < r) wrong = otherLabel(truth, unit(seed, key, promptId, 'label'));
+    if (unit(seed, key, promptId) < r) wrong = otherLabel(truth, unit(seed, key, promptId, 'label'), confusion);
   } else if (script.errorModel === 'correlated') {
-    if (unit(seed, key) < r) wrong = otherLabel(truth, unit(seed, key, 'label'));
+    if (unit(seed, key) < r) wrong = otherLabel(truth, unit(seed, key, 'label'), confusion);
   } else {
     const shared = r * script.sharedErrorShare;
-    if (unit(seed, key) < shared) wrong = otherLabel(truth, unit(seed, key, 'label'));
-    else if (unit(seed, key, promptId) < (r - shared) / (1 - shared)) wrong = otherLabel(truth, unit(seed, key, promptId, 'label'));
+    if (unit(seed, key) < shared) wrong = otherLabel(truth, unit(seed, key, 'label'), confusion);
+    else if (unit(seed, key, promptId) < (r - shared) / (1 - shared)) wrong = otherLabel(truth, unit(seed, key, promptId, 'label'), confusion);
   }
   const u = unit(seed, key, promptId, 'confidence');
   const confidence = script.confidence === 'none' ? null : script.confidence === 'flat' ? 0.9 : wrong ? 0.5 + 0.4 * u : 0.7 + 0.3 * u;

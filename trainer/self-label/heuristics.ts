@@ -31,7 +31,7 @@ export function judgeText(item: JudgedText, prompts: readonly PromptVersion[], h
   const label = given[0].label;
   if (h.prompts_agree && given.some((a) => a.label !== label)) return { label: null, rejectedBy: 'prompts_agree' };
   if (h.confidence_floor.enabled && given.some((a) => a.confidence !== null && a.confidence < h.confidence_floor.min)) return { label: null, rejectedBy: 'confidence_floor' };
-  if (h.model_agrees.enabled && item.production && item.production.label !== label) return { label: null, rejectedBy: 'model_agrees' };
+  if (h.model_agrees.enabled && item.production && (item.production.label !== label || item.production.confidence < h.model_agrees.min_probability)) return { label: null, rejectedBy: 'model_agrees' };
   if (h.no_correction_conflict && item.correction && item.correction !== label) return { label: null, rejectedBy: 'no_correction_conflict' };
   return { label, rejectedBy: null };
 }

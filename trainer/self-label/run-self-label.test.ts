@@ -109,7 +109,7 @@ describe('self-label against the local stand-in', () => {
   }, 60_000);
 
   it('wrong answers (30%, independent per prompt): disagreements are dropped; what is kept is valid', async () => {
-    const s = await scenario({ wrongRate: 0.3, errorModel: 'independent' }, { heuristics: { ...testConfig(dir, llmUrl).heuristics, model_agrees: { enabled: false }, per_label_cap: { enabled: false, max_share: 1, min_count: 0 } } });
+    const s = await scenario({ wrongRate: 0.3, errorModel: 'independent' }, { heuristics: { ...testConfig(dir, llmUrl).heuristics, model_agrees: { enabled: false, min_probability: 0 }, per_label_cap: { enabled: false, max_share: 1, min_count: 0 } } });
     const summary = await s.run();
     const records = await expectSound(s, summary);
     expect(summary.heuristics.prompts_agree.rejected).toBeGreaterThan(0);
@@ -174,7 +174,7 @@ describe('self-label against the local stand-in', () => {
   }, 60_000);
 
   it('a run whose kept labels disagree with users\' corrections is discarded, and its answers are still never paid for twice', async () => {
-    const s = await scenario({ wrongRate: 0.6, errorModel: 'correlated' }, { heuristics: { ...testConfig(dir, llmUrl).heuristics, model_agrees: { enabled: false }, human_agreement: { enabled: true, audit_texts: 20, min_samples: 5, min_agreement: 0.8 } } });
+    const s = await scenario({ wrongRate: 0.6, errorModel: 'correlated' }, { heuristics: { ...testConfig(dir, llmUrl).heuristics, model_agrees: { enabled: false, min_probability: 0 }, human_agreement: { enabled: true, audit_texts: 20, min_samples: 5, min_agreement: 0.8 } } });
     const audited = (await readLabelledCsv(VAL_CSV)).slice(100, 120);
     for (const row of audited) truth.set(textKey(row.text), row.label);
     await writeShard(s.repo, settings(), 'feedback', audited.map((row) => newFeedbackRecord({ text: row.text, model_label: 'neutral', correct_label: row.label })));

@@ -40,8 +40,8 @@ export const selfLabelConfigSchema = z.object({
       no_correction_conflict: z.boolean(),
       /** When the model reports a confidence, every answer's must reach this. */
       confidence_floor: z.object({ enabled: z.boolean(), min: share }),
-      /** The production model's own top label (from the low-confidence record) must match. */
-      model_agrees: z.object({ enabled: z.boolean() }),
+      /** The production model's own top label (from the low-confidence record) must match, with at least `min_probability`. */
+      model_agrees: z.object({ enabled: z.boolean(), min_probability: share.default(0) }),
       /** No label may be more than `max_share` of a run's kept labels (beyond `min_count` each). */
       per_label_cap: z.object({ enabled: z.boolean(), max_share: share, min_count: count }),
       /** Also label up to `audit_texts` texts users corrected; if kept labels agree with the users less than `min_agreement` (with at least `min_samples` of them), the run's labels are discarded. */
@@ -51,7 +51,7 @@ export const selfLabelConfigSchema = z.object({
       prompts_agree: true,
       no_correction_conflict: true,
       confidence_floor: { enabled: true, min: 0.7 },
-      model_agrees: { enabled: true },
+      model_agrees: { enabled: true, min_probability: 0.45 },
       per_label_cap: { enabled: true, max_share: 0.5, min_count: 10 },
       human_agreement: { enabled: true, audit_texts: 20, min_samples: 10, min_agreement: 0.8 },
     }),
