@@ -2,7 +2,7 @@
  * The quality heuristics that decide which LLM labels are kept. Each is switchable and reports
  * how many labels it rejected. Per text, in order: an answer exists (not malformed); the two
  * prompt wordings agree; every reported confidence reaches the floor; the production model's own
- * top label agrees; no user correction contradicts it. Then per run: a per-label cap, and the
+ * top label agrees (with at least a set probability); no user correction contradicts it. Then per run: a per-label cap, and the
  * agreement of kept labels with users' corrections on the audit texts, below a floor of which the
  * whole run is discarded.
  */
@@ -23,16 +23,25 @@ export interface Verdict {
   rejectedBy: TextCheck | null;
 }
 
-/** The verdict on one text, given the prompts that were asked for it. */
+/**
+ * The verdict on one text, given the prompts asked for it. The first prompt's answer is checked
+ * on its own first, because the second prompt is only asked when that answer could be kept.
+ */
 export function judgeText(item: JudgedText, prompts: readonly PromptVersion[], h: HeuristicSettings): Verdict {
-  const answers = prompts.map((p) => item.answers[p]);
-  if (answers.some((a) => !a)) return { label: null, rejectedBy: 'answered' };
-  const given = answers as TextAnswer[];
-  const label = given[0].label;
-  if (h.prompts_agree && given.some((a) => a.label !== label)) return { label: null, rejectedBy: 'prompts_agree' };
-  if (h.confidence_floor.enabled && given.some((a) => a.confidence !== null && a.confidence < h.confidence_floor.min)) return { label: null, rejectedBy: 'confidence_floor' };
-  if (h.model_agrees.enabled && item.production && (item.production.label !== label || item.production.confidence < h.model_agrees.min_probability)) return { label: null, rejectedBy: 'model_agrees' };
-  if (h.no_correction_conflict && item.correction && item.correction !== label) return { label: null, rejectedBy: 'no_correction_conflict' };
+  const reject = (check: TextCheck): Verdict => ({ label: null, rejectedBy: check });
+  const belowFloor = (answer: TextAnswer) => h.confidence_floor.enabled && answer.confidence !== null && answer.confidence < h.confidence_floor.min;
+  const first = item.answers[prompts[0]];
+  if (!first) return reject('answered');
+  const label = first.label;
+  if (belowFloor(first)) return reject('confidence_floor');
+  if (h.model_agrees.enabled && item.production && (item.production.label !== label || item.production.confidence < h.model_agrees.min_probability)) return reject('model_agrees');
+  if (h.no_correction_conflict && item.correction && item.correction !== label) return reject('no_correction_conflict');
+  for (const prompt of prompts.slice(1)) {
+    const answer = item.answers[prompt];
+    if (!answer) return reject('answered');
+    if (h.prompts_agree && answer.label !== label) return reject('prompts_agree');
+    if (belowFloor(answer)) return reject('confidence_floor');
+  }
   return { label, rejectedBy: null };
 }
 
