@@ -41,7 +41,7 @@ export class AnswerCache {
   /** Lines of the local file or the logs that did not parse (skipped). */
   invalidLines = 0;
 
-  constructor(private readonly file: string | null) {}
+  constructor(private readonly file: string) {}
 
   has(hash: string, labeler: string, prompt: string): boolean {
     return this.entries.has(keyOf(hash, labeler, prompt));
@@ -70,7 +70,7 @@ export class AnswerCache {
   }
 
   async loadFile(): Promise<void> {
-    if (this.file && existsSync(this.file)) this.load(await readFile(this.file, 'utf8'));
+    if (existsSync(this.file)) this.load(await readFile(this.file, 'utf8'));
   }
 
   async loadLogs(dir: string, paths: readonly string[]): Promise<void> {
@@ -80,10 +80,8 @@ export class AnswerCache {
   /** Records answers as soon as they are paid for (the local file first, then memory). */
   async add(entries: readonly CachedAnswer[]): Promise<void> {
     if (entries.length === 0) return;
-    if (this.file) {
-      await mkdir(dirname(this.file), { recursive: true });
-      await appendFile(this.file, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    }
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
     for (const entry of entries) {
       this.entries.set(keyOf(entry.text_sha256, entry.labeler, entry.prompt), entry);
       this.added.push(entry);

@@ -19,6 +19,8 @@ import { runSelfLabel, type SelfLabelSummary } from './run-self-label';
 import { resolveEndpoint, type SelfLabelConfig } from './settings';
 import { lowConfidence, readBack, testConfig, writeShard } from './test-helpers';
 import { newFeedbackRecord } from '../../shared/feedback-record';
+import { spawnTrainer } from '../retrain/test-fixtures';
+import { writeFile } from 'node:fs/promises';
 
 const llmUrl = 'http://127.0.0.1:1/v1';
 const VAL_CSV = new URL('../../datasets/tweeteval/val.csv', import.meta.url).pathname;
@@ -197,5 +199,25 @@ describe('self-label against the local stand-in', () => {
     expect(s.llm.stats.requests).toBe(0);
     expect(printed.join('\n')).toContain(rows[0].text.trim().slice(0, 20).replace(/"/g, ''));
     expect((await s.readBack()).selfLabeled).toHaveLength(0);
+  }, 60_000);
+
+  it('the CLI: --dry-run prints the prompts and the estimate; a real run without the provider key says which variable to set', async () => {
+    const s = await scenario({});
+    const configPath = join(dir, 'cli-self-label.json');
+    await writeFile(configPath, JSON.stringify({ ...s.config, provider: 'openai', base_url: s.llm.baseUrl }));
+    const args = ['self-label', '--config', configPath, '--dataset-repo', s.repo, '--hub-url', hub.url, '--work-dir', join(dir, 'cli')];
+    const dry = await spawnTrainer([...args, '--dry-run'], { HF_TOKEN: TOKEN, OPENAI_API_KEY: '' }).done;
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('=== direct-v1: request 1 of 6 ===');
+    expect(dry.stdout).toContain('=== author-feeling-v1: request 1 of 6 ===');
+    expect(dry.stderr).toMatch(/dry run: 60 texts × 2 prompts ≈ 12 requests, \d+ tokens, \$0\.\d+ \(gpt-4o-mini list price\)/);
+    expect(s.llm.stats.requests).toBe(0);
+    const noKey = await spawnTrainer(args, { HF_TOKEN: TOKEN, OPENAI_API_KEY: '' }).done;
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('OPENAI_API_KEY is not set');
+    const run = await spawnTrainer(args, { HF_TOKEN: TOKEN, OPENAI_API_KEY: 'sk-test-secret' }).done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('**labelled**, kept 60 of 60');
+    expect(run.stdout + run.stderr).not.toContain('sk-test-secret');
   }, 60_000);
 });

@@ -77,7 +77,7 @@ export async function runSelfLabel(options: SelfLabelOptions): Promise<SelfLabel
   const datasetDir = datasetCacheDir(workDir, datasetRepo);
   const pulled = await pullDataset(datasetRepo, hub, datasetDir, log);
   const records = await readDatasetRecords(datasetDir, pulled);
-  const cache = new AnswerCache(dryRun ? null : config.cache_file);
+  const cache = new AnswerCache(config.cache_file);
   await cache.loadFile();
   if (pulled.revision) {
     const logsDir = join(workDir, 'self-label-answers', datasetRepo.replace('/', '__'));

@@ -82,7 +82,9 @@ function correctionsByText(feedback: readonly FeedbackRecord[]): Map<string, { t
   for (const record of feedback) {
     const key = textKey(record.text);
     if (key === '') continue;
-    votes.set(key, [...(votes.get(key) ?? []), record]);
+    const group = votes.get(key);
+    if (group) group.push(record);
+    else votes.set(key, [record]);
   }
   const resolved = new Map<string, { text: string; label: Label; timestamp: string }>();
   for (const [key, records] of votes) {
