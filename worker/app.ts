@@ -34,7 +34,7 @@ export function createApp(options: AppDeps): App {
     config: SERVING_DEFAULTS,
     intake: INTAKE_DEFAULTS,
     capture: null,
-    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    clientAddress: () => undefined,
     ...options,
   };
   const { config, log } = deps;
@@ -59,7 +59,7 @@ export function createApp(options: AppDeps): App {
   );
 
   app.route('/', healthRoutes());
-  app.route('/v1', sentimentRoutes(config));
+  app.route('/v1', sentimentRoutes(config, deps.intake));
   if (deps.intake.feedbackApiKeys.length > 0) {
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from FEEDBACK_API_KEYS' });
   }
@@ -138,7 +138,7 @@ function documentInfo({ config }: Required<AppDeps>) {
       description: [
         'Sentiment of short English texts (tweets, reviews, messages): `negative`, `neutral` or `positive`, with the probability of each.',
         `Limits on this server: ${config.maxTextChars} characters per text, ${config.maxBatchTexts} texts per batch, ${config.maxBodyBytes} bytes per request body. Every response carries an \`X-Request-Id\` header (a valid incoming one is kept).`,
-        'Errors are JSON: `{"error": {"code": "…", "message": "…"}}`. The code is stable; the message is for people and names the field at fault, e.g. `texts[3]: must not be empty or whitespace only`. Codes:',
+        'Errors are JSON: `{"error": {"code": "…", "message": "…"}}`. The code is stable; the message is for people and names the field at fault, e.g. `texts[3]: must contain a visible character`. Codes:',
         codes,
       ].join('\n\n'),
     },

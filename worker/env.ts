@@ -20,6 +20,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   CORS_ORIGINS?: string;
   LOG_REQUESTS?: string;
+  SCORING_RATE_LIMIT_PER_MINUTE?: string;
+  SCORING_RATE_LIMIT_BURST?: string;
   /** Feedback and low-confidence settings (config.ts, intakeConfigFromEnv). FEEDBACK_API_KEYS is a secret. */
   FEEDBACK_API_KEYS?: string;
   FEEDBACK_RATE_LIMIT_PER_MINUTE?: string;
@@ -27,6 +29,7 @@ export interface Env {
   LOW_CONFIDENCE_LOGGING?: string;
   LOW_CONFIDENCE_THRESHOLD?: string;
   LOW_CONFIDENCE_SAMPLE_RATE?: string;
+  AUTH_FAILURE_LIMIT_PER_MINUTE?: string;
   /** Capture (capture/config.ts): where and how often records are committed. HF_TOKEN is a secret. */
   HF_ENDPOINT?: string;
   HF_TOKEN?: string;
@@ -59,7 +62,11 @@ export interface AppDeps {
   intake?: IntakeConfig;
   /** Durable buffer + Hub flusher for feedback and low-confidence records. null (default): feedback answers 503, nothing is logged. */
   capture?: Capture | null;
-  /** The caller's address, for per-client rate limits. Default: the CF-Connecting-IP header (workerd); Node passes the socket address. */
+  /**
+   * The caller's address, for per-client limits. Default: unknown (every caller shares one bucket).
+   * workerd passes the CF-Connecting-IP header (Cloudflare sets it; wrangler dev too); Node the
+   * socket's peer, or X-Forwarded-For behind trusted proxies. Never a header a client controls.
+   */
   clientAddress?: (c: Context) => string | undefined;
   /** Default: JSON lines on the console. */
   log?: Logger;

@@ -65,7 +65,15 @@ function appFor(env: Env): App {
   let app = apps.get(env);
   if (!app) {
     const vars = env as Record<string, unknown>;
-    app = createApp({ runtime: 'workerd', models: modelsFor(env).provider, config: servingConfigFromEnv(vars), intake: intakeConfigFromEnv(vars), capture: captureFor(env) });
+    app = createApp({
+      runtime: 'workerd',
+      models: modelsFor(env).provider,
+      config: servingConfigFromEnv(vars),
+      intake: intakeConfigFromEnv(vars),
+      capture: captureFor(env),
+      // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    });
     apps.set(env, app);
   }
   return app;

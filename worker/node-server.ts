@@ -10,16 +10,18 @@
  * disables capture) and the capture settings of capture/config.ts (HF_ENDPOINT, HF_TOKEN,
  * HF_DATASET_REPO, FLUSH_*) and the model repo settings of model-provider/hub-settings.ts (HF_MODEL_REPO,
  * MODEL_REVISION, MODEL_CHECK_INTERVAL_S, …) and MEMORY_REPORT_S (0: seconds between memory log lines,
- * runtime/memory-report.ts).
+ * runtime/memory-report.ts) and TRUST_PROXY_HOPS (0: how many proxies in front append to X-Forwarded-For;
+ * the Dockerfile sets 1 for the Space's proxy).
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
-import type { IncomingMessage } from 'node:http';
 import { createApp } from './app';
+import { forwardedClient } from './client-address';
 import type { Capture } from './capture/capture';
 import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
 import { INTAKE_DEFAULTS, intakeConfigFromEnv, parseSettings, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
@@ -53,6 +55,8 @@ export interface NodeServerOptions {
   warm?: boolean;
   /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
   hubModel?: Partial<HubModelSettings>;
+  /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 (default): the socket's peer is the client. */
+  trustProxyHops?: number;
 }
 
 export interface NodeServer {
@@ -72,6 +76,7 @@ export function startNodeServer({
   intake = {},
   capture = null,
   hubModel = {},
+  trustProxyHops = 0,
 }: NodeServerOptions = {}): Promise<NodeServer> {
   const bundled = async (): Promise<ModelFiles> => ({
     bytes: new Uint8Array(await readFile(new URL('model.onnx', modelDir))),
@@ -89,8 +94,8 @@ export function startNodeServer({
     config: { ...SERVING_DEFAULTS, ...config },
     intake: { ...INTAKE_DEFAULTS, ...intake },
     capture,
-    // The socket's peer: a CF-Connecting-IP header from a client is not to be trusted here.
-    clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress,
+    // The socket's peer, or what the trusted proxies say it is; never CF-Connecting-IP (any client can send it).
+    clientAddress: (c) => forwardedClient(c.req.header('x-forwarded-for'), trustProxyHops) ?? getConnInfo(c).remote.address,
     log,
     startedAt: Date.now(),
   });
@@ -122,6 +127,7 @@ const processEnvSchema = z.object({
   MODEL_DIR: z.string().min(1).optional(),
   CAPTURE_DB_PATH: z.string().min(1).default(DEFAULT_CAPTURE_DB_PATH),
   MEMORY_REPORT_S: z.coerce.number().min(0).max(3600).default(0),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export interface NodeSettings {
@@ -136,12 +142,13 @@ export interface NodeSettings {
   hubModel: HubModelSettings;
   /** Seconds between memory log lines; 0: none. */
   memoryReportS: number;
+  trustProxyHops: number;
 }
 
 /** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
 export function nodeSettingsFromEnv(env: Record<string, string | undefined>): NodeSettings {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
-  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S } = parseSettings(processEnvSchema, blankless, 'settings');
+  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S, TRUST_PROXY_HOPS } = parseSettings(processEnvSchema, blankless, 'settings');
   return {
     port: PORT,
     hostname: HOST,
@@ -152,6 +159,7 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
     capture: CAPTURE_DB_PATH === 'off' ? null : { path: CAPTURE_DB_PATH, config: captureConfigFromEnv(env) },
     hubModel: hubModelSettingsFromEnv(env),
     memoryReportS: MEMORY_REPORT_S,
+    trustProxyHops: TRUST_PROXY_HOPS,
   };
 }
 
@@ -174,6 +182,7 @@ export async function serveFromEnv(): Promise<void> {
     intake: settings.intake,
     capture: capture?.capture ?? null,
     hubModel: settings.hubModel,
+    trustProxyHops: settings.trustProxyHops,
     log,
   });
   log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
