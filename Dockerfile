@@ -16,6 +16,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY shared ./shared
 COPY worker ./worker
+# The alert rules the service shares with `trainer monitor` (inlined into the bundle).
+COPY trainer/configs ./trainer/configs
 RUN npx esbuild worker/node-main.ts --bundle --platform=node --format=esm --target=node24 --external:onnxruntime-web --outfile=dist/node-server.mjs
 
 FROM node:24-slim

@@ -163,6 +163,14 @@ export const healthSchema = z
     }),
     uptime_s: z.number().openapi({ description: 'Seconds since this process (Node) or isolate (workerd) started serving' }),
     capture: captureStatusSchema.nullable().openapi({ description: 'Feedback/low-confidence buffer and its flushes to the dataset repo; null when capture is not set up' }),
+    alerts: z
+      .object({
+        status: z.enum(['ok', 'alert', 'not_judged', 'unknown']).openapi({ description: '`not_judged`: too few predictions and feedback in the window; `unknown`: the counters could not be read' }),
+        window_days: z.number().nullable(),
+        firing: z.array(z.enum(['low_confidence_share', 'correction_disagreement'])),
+      })
+      .nullable()
+      .openapi({ description: 'The serving alert check (same rules as `trainer monitor`); null when counting is off (METRICS=off)' }),
   })
   .openapi('Health');
 

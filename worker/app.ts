@@ -23,6 +23,9 @@ import { feedbackRoutes } from './routes/feedback';
 import type { OpenApiDocument } from './routes/docs-page';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/model';
+import { dashboardRoutes } from './routes/dashboard';
+import { metricsRoutes } from './routes/metrics';
+import { MONITORING_DEFAULTS } from './metrics/settings';
 import { sentimentRoutes } from './routes/sentiment';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -34,6 +37,9 @@ export function createApp(options: AppDeps): App {
     config: SERVING_DEFAULTS,
     intake: INTAKE_DEFAULTS,
     capture: null,
+    metrics: null,
+    monitoring: MONITORING_DEFAULTS,
+    history: null,
     clientAddress: () => undefined,
     ...options,
   };
@@ -65,6 +71,9 @@ export function createApp(options: AppDeps): App {
   }
   app.route('/v1', feedbackRoutes(config, deps.intake));
   app.route('/v1', modelRoutes());
+  const adminKey = deps.monitoring.access === 'admin' ? deps.monitoring.adminApiKey : undefined;
+  app.route('/v1', metricsRoutes(adminKey));
+  app.route('/', dashboardRoutes(adminKey));
   app.get('/', (c) => c.redirect('/docs'));
 
   let document: OpenApiDocument | undefined;

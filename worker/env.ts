@@ -8,6 +8,9 @@ import type { Capture } from './capture/capture';
 import type { D1Like } from './capture/d1-buffer';
 import type { IntakeConfig, ServingConfig } from './config';
 import type { Logger } from './logger';
+import type { ModelHistorySource } from './dashboard/model-history';
+import type { Metrics } from './metrics/metrics';
+import type { MonitoringSettings } from './metrics/settings';
 import type { ApiKeyVariables } from './middleware/api-key/index';
 import type { RequestIdVariables } from './middleware/request-id/index';
 import type { RequestLogVariables } from './middleware/request-log/index';
@@ -48,6 +51,13 @@ export interface Env {
   MODEL_RELEASE_GRACE_S?: string;
   MODEL_HUB_TIMEOUT_S?: string;
   MODEL_COLD_START_TIMEOUT_S?: string;
+  /** Monitoring (metrics/settings.ts). ADMIN_API_KEY is a secret. */
+  ADMIN_API_KEY?: string;
+  DASHBOARD_ACCESS?: string;
+  METRICS?: string;
+  METRICS_FLUSH_S?: string;
+  METRICS_MINUTE_RETENTION_H?: string;
+  METRICS_HOUR_RETENTION_D?: string;
   /** D1 database buffering captured records until they are committed (wrangler.toml [[d1_databases]]). */
   CAPTURE_DB?: D1Like;
 }
@@ -68,6 +78,12 @@ export interface AppDeps {
    * socket's peer, or X-Forwarded-For behind trusted proxies. Never a header a client controls.
    */
   clientAddress?: (c: Context) => string | undefined;
+  /** Per-minute counters for /v1/metrics and the dashboard; null (default): not counted. */
+  metrics?: Metrics | null;
+  /** Admin key and dashboard access. Default: MONITORING_DEFAULTS (public, no key). */
+  monitoring?: MonitoringSettings;
+  /** The model repo's metrics/history.jsonl for the dashboard; null (default): no model repo. */
+  history?: ModelHistorySource | null;
   /** Default: JSON lines on the console. */
   log?: Logger;
   /** When this process or isolate started serving (ms since the epoch), for /health's uptime. Default: when the app is built. */

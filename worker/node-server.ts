@@ -11,7 +11,8 @@
  * HF_DATASET_REPO, FLUSH_*) and the model repo settings of model-provider/hub-settings.ts (HF_MODEL_REPO,
  * MODEL_REVISION, MODEL_CHECK_INTERVAL_S, …) and MEMORY_REPORT_S (0: seconds between memory log lines,
  * runtime/memory-report.ts) and TRUST_PROXY_HOPS (0: how many proxies in front append to X-Forwarded-For;
- * the Dockerfile sets 1 for the Space's proxy).
+ * the Dockerfile sets 1 for the Space's proxy) and the monitoring settings of metrics/settings.ts
+ * (ADMIN_API_KEY, DASHBOARD_ACCESS, METRICS, METRICS_*; counters go into the CAPTURE_DB_PATH file).
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +37,10 @@ import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { stdoutLogger } from './runtime/buffered-logger';
 import { startMemoryReport } from './runtime/memory-report';
 import { ortNode } from './runtime/ort-node';
+import { modelHistoryFor } from './dashboard/model-history';
+import type { Metrics } from './metrics/metrics';
+import { MONITORING_DEFAULTS, monitoringSettingsFromEnv, type MonitoringSettings } from './metrics/settings';
+import { startNodeMetrics } from './runtime/metrics-node';
 
 export const DEFAULT_MODEL_DIR = new URL('./model/', import.meta.url);
 
@@ -55,6 +60,10 @@ export interface NodeServerOptions {
   warm?: boolean;
   /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
   hubModel?: Partial<HubModelSettings>;
+  /** Per-minute counters (startNodeMetrics). Default none: /v1/metrics answers 404, the dashboard shows no traffic. */
+  metrics?: Metrics | null;
+  /** Admin key and dashboard access; default MONITORING_DEFAULTS (public). */
+  monitoring?: MonitoringSettings;
   /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 (default): the socket's peer is the client. */
   trustProxyHops?: number;
 }
@@ -76,6 +85,8 @@ export function startNodeServer({
   intake = {},
   capture = null,
   hubModel = {},
+  metrics = null,
+  monitoring = MONITORING_DEFAULTS,
   trustProxyHops = 0,
 }: NodeServerOptions = {}): Promise<NodeServer> {
   const bundled = async (): Promise<ModelFiles> => ({
@@ -94,6 +105,9 @@ export function startNodeServer({
     config: { ...SERVING_DEFAULTS, ...config },
     intake: { ...INTAKE_DEFAULTS, ...intake },
     capture,
+    metrics,
+    monitoring,
+    history: modelHistoryFor(hubModel),
     // The socket's peer, or what the trusted proxies say it is; never CF-Connecting-IP (any client can send it).
     clientAddress: (c) => forwardedClient(c.req.header('x-forwarded-for'), trustProxyHops) ?? getConnInfo(c).remote.address,
     log,
@@ -140,6 +154,7 @@ export interface NodeSettings {
   /** null: CAPTURE_DB_PATH=off. */
   capture: { path: string; config: CaptureConfig } | null;
   hubModel: HubModelSettings;
+  monitoring: MonitoringSettings;
   /** Seconds between memory log lines; 0: none. */
   memoryReportS: number;
   trustProxyHops: number;
@@ -158,6 +173,7 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
     intake: intakeConfigFromEnv(env),
     capture: CAPTURE_DB_PATH === 'off' ? null : { path: CAPTURE_DB_PATH, config: captureConfigFromEnv(env) },
     hubModel: hubModelSettingsFromEnv(env),
+    monitoring: monitoringSettingsFromEnv(env),
     memoryReportS: MEMORY_REPORT_S,
     trustProxyHops: TRUST_PROXY_HOPS,
   };
@@ -174,6 +190,7 @@ export async function serveFromEnv(): Promise<void> {
     process.exit(EXIT_INVALID_SETTINGS);
   }
   const capture = settings.capture ? startNodeCapture({ ...settings.capture, log }) : null;
+  const counters = settings.monitoring.enabled ? startNodeMetrics({ path: settings.capture?.path ?? null, settings: settings.monitoring, lowConfidenceThreshold: settings.intake.lowConfidenceThreshold, log }) : null;
   const server = await startNodeServer({
     port: settings.port,
     hostname: settings.hostname,
@@ -182,6 +199,8 @@ export async function serveFromEnv(): Promise<void> {
     intake: settings.intake,
     capture: capture?.capture ?? null,
     hubModel: settings.hubModel,
+    metrics: counters?.metrics ?? null,
+    monitoring: settings.monitoring,
     trustProxyHops: settings.trustProxyHops,
     log,
   });
@@ -189,8 +208,11 @@ export async function serveFromEnv(): Promise<void> {
   if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
   const stop = () => {
     const exit = () => {
-      capture?.close();
-      process.exit(0);
+      const done = () => {
+        capture?.close();
+        process.exit(0);
+      };
+      (counters ? counters.close() : Promise.resolve()).then(done, done);
     };
     server.close().then(exit, exit);
     setTimeout(() => process.exit(0), 5_000).unref();

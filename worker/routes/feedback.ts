@@ -64,6 +64,8 @@ export function feedbackRoutes(limits: Limits, intake: IntakeConfig): OpenAPIHon
       log('error', { msg: 'feedback could not be stored', request_id: c.get('requestId') ?? null, error: error instanceof Error ? error.message : String(error) });
       throw new ApiError('capture_unavailable', 'the feedback could not be stored; nothing was kept, retry later', { 'Retry-After': '5' });
     }
+    const { metrics, models } = c.get('deps');
+    metrics?.counters.feedback(models.status().version ?? 'unknown', record.model_label, record.correct_label);
     afterResponse(c, log, 'size flush', () => capture.scheduler.maybeFlush('size'));
     return c.json({ id: record.id }, 202);
   });

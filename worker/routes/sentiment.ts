@@ -71,6 +71,7 @@ export function sentimentRoutes(settings: ScoringSettings, intake: IntakeConfig)
     c.set('batchSize', 1);
     const { model, manifest } = await c.get('deps').models.current();
     const prediction = await model.predictOne(text);
+    countPredictions(c, manifest.version, [prediction]);
     if (store !== false) logLowConfidence(c, [text], [prediction], manifest.version);
     return c.json({ ...prediction, model_version: manifest.version }, 200);
   });
@@ -80,11 +81,18 @@ export function sentimentRoutes(settings: ScoringSettings, intake: IntakeConfig)
     c.set('batchSize', texts.length);
     const { model, manifest } = await c.get('deps').models.current();
     const results = await model.predict(texts);
+    countPredictions(c, manifest.version, results);
     if (store !== false) logLowConfidence(c, texts, results, manifest.version);
     return c.json({ results, model_version: manifest.version }, 200);
   });
 
   return routes;
+}
+
+/** Per-minute counters (metrics/counters.ts): increments in memory, nothing else. */
+function countPredictions(c: Context<AppEnv>, version: string, predictions: readonly Prediction[]): void {
+  const { metrics } = c.get('deps');
+  metrics?.counters.predictions(version, predictions, metrics.lowConfidenceThreshold);
 }
 
 /**

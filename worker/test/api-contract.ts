@@ -115,7 +115,7 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
       expect(response.status).toBe(200);
       const doc = await response.json();
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/v1/feedback', '/v1/model', '/v1/sentiment', '/v1/sentiment/batch']);
+      expect(Object.keys(doc.paths).sort()).toEqual(['/dashboard', '/health', '/v1/feedback', '/v1/metrics', '/v1/model', '/v1/sentiment', '/v1/sentiment/batch']);
       const batch = doc.components.schemas.BatchSentimentRequest.properties.texts;
       expect(batch).toMatchObject({ maxItems: maxBatchTexts, minItems: 1, items: { maxLength: maxTextChars } });
       expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(ERROR_CODES);
