@@ -5,6 +5,7 @@ import { monitorCommand, usage as monitorUsage } from './commands/monitor';
 import { publishCommand, usage as publishUsage } from './commands/publish';
 import { pullCommand, usage as pullUsage } from './commands/pull';
 import { retrainCommand, usage as retrainUsage } from './commands/retrain';
+import { selfLabelCommand, usage as selfLabelUsage } from './commands/self-label';
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { UsageError } from './commands/usage-error';
 
@@ -16,6 +17,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   merge: { run: mergeCommand, usage: mergeUsage },
   retrain: { run: retrainCommand, usage: retrainUsage },
   monitor: { run: monitorCommand, usage: monitorUsage },
+  'self-label': { run: selfLabelCommand, usage: selfLabelUsage },
 };
 
 const help = `usage: trainer <command> [flags]   (trainer <command> --help: that command's flags)
