@@ -1,9 +1,12 @@
 /**
  * workerd entry: ORT from the precompiled wasm module, the model from the bundle, settings from
- * the worker's vars, captured records in the CAPTURE_DB D1 binding. The model is shared by the
+ * the worker's vars, captured records in the CAPTURE_DB D1 binding. ORT's initialisation and the
+ * bundled model's session are created while workerd runs the global scope (a top-level await of
+ * work that does no I/O settles there), so no request pays for them. The model is shared by the
  * whole isolate; the app is built on the first request, when the vars are known (they are the
- * same for every request of an isolate). The Cron Trigger (wrangler.toml) runs scheduled(),
- * which flushes the buffer to the dataset repo.
+ * same for every request of an isolate). With HF_MODEL_REPO the bundled model serves until the
+ * Hub's version, loaded after a response like any hot swap, replaces it. The Cron Trigger
+ * (wrangler.toml) runs scheduled(), which flushes the buffer to the dataset repo.
  */
 import { createApp, type App } from './app';
 import type { Capture } from './capture/capture';
@@ -17,18 +20,25 @@ import modelBytes from './model/model.onnx';
 import { createHubModelProvider, type HubModelProvider } from './model-provider/hub-model-provider';
 import { hubModelSettingsFromEnv } from './model-provider/hub-settings';
 import { cacheApiModelFileCache, type CacheLike } from './model-provider/model-file-cache';
-import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
+import { loadVerifiedModel } from './model-provider/load-verified-model';
+import { createStaticModelProvider, type LoadedModel, type ModelProvider } from './model-provider/model-provider';
 import { workerdCapture } from './runtime/capture-workerd';
 import { logFlush } from './runtime/log-flush';
 import { ortWorkerd } from './runtime/ort-workerd';
 
 const bundled = async () => ({ bytes: new Uint8Array(modelBytes), manifest });
 
+// The global scope's one expensive step (ORT's wasm + the first session: 0.3–0.5 s of CPU locally;
+// the platform allows 1 s). A bundled model that fails to load fails the deploy, not a request.
+const initial: LoadedModel = { ...(await loadVerifiedModel(ortWorkerd, await bundled())), source: 'bundled', loadedAt: new Date() };
+
 /** One per isolate. With HF_MODEL_REPO the Hub is asked for newer versions (after responses, via waitUntil). */
 let models: { provider: ModelProvider; hub: HubModelProvider | null } | undefined;
 
 function modelsFor(env: Env): NonNullable<typeof models> {
   if (!models) {
+    // workerd's clock reads 0 while the global scope runs: say when the model began serving instead.
+    if (initial.loadedAt.getTime() === 0) initial.loadedAt = new Date();
     const settings = hubModelSettingsFromEnv(env as Record<string, unknown>);
     const hub = settings.repo
       ? createHubModelProvider({
@@ -38,9 +48,10 @@ function modelsFor(env: Env): NonNullable<typeof models> {
           // Re-opened per call: no cache object is carried from one request to another.
           cache: cacheApiModelFileCache(() => caches.open('hub-models') as Promise<CacheLike>),
           log: consoleLogger,
+          initial,
         })
       : null;
-    models = { hub, provider: hub ?? createStaticModelProvider({ ort: ortWorkerd, source: 'bundled', files: bundled }) };
+    models = { hub, provider: hub ?? createStaticModelProvider({ ort: ortWorkerd, source: 'bundled', files: bundled, initial }) };
   }
   return models;
 }
