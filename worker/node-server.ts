@@ -49,7 +49,12 @@ export interface NodeServerOptions {
   /** Feedback buffer + flusher (startNodeCapture). Default none: feedback answers 503. */
   capture?: Capture | null;
   log?: Logger;
-  /** Start loading the model right away, before listening, so the first request waits as little as possible. Default true. */
+  /**
+   * Load the model and warm it up (a few predictions: JIT, ORT's buffers) before listening, so no
+   * connection is accepted while ORT starts and the first request costs what any request costs.
+   * A model that fails to load is logged and the server listens anyway (503 model_unavailable,
+   * /health says why). Default true.
+   */
   warm?: boolean;
   /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
   hubModel?: Partial<HubModelSettings>;
@@ -81,8 +86,7 @@ export function startNodeServer({
   const hub = hubModel.repo ? createHubModelProvider({ ...hubModel, ort: ortNode, bundled, log }) : null;
   const models: ModelProvider = hub ?? createStaticModelProvider({ ort: ortNode, source: 'bundled', files: bundled });
   const stopChecks = hub ? startModelCheckTimer(hub, 1_000) : () => {};
-  // ORT's first session (wasm instantiation) takes most of a second: begin before anything else.
-  if (warm) models.current().catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` }));
+  const ready = warm ? warmUp(models).catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` })) : Promise.resolve();
   const app = createApp({
     runtime: 'node',
     models,
@@ -94,25 +98,38 @@ export function startNodeServer({
     log,
     startedAt: Date.now(),
   });
-  return new Promise((resolvePromise, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
-      resolvePromise({
-        server,
-        models,
-        url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
-        close: async () => {
-          stopChecks();
-          await new Promise<void>((done, fail) => {
-            server.close((error) => (error ? fail(error) : done()));
-            // Keep-alive connections would hold close() open until they time out.
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+  // No connection is accepted before the model is loaded and warm.
+  return ready.then(
+    () =>
+      new Promise((resolvePromise, reject) => {
+        const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+          resolvePromise({
+            server,
+            models,
+            url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
+            close: async () => {
+              stopChecks();
+              await new Promise<void>((done, fail) => {
+                server.close((error) => (error ? fail(error) : done()));
+                // Keep-alive connections would hold close() open until they time out.
+                if ('closeIdleConnections' in server) server.closeIdleConnections();
+              });
+              await hub?.close();
+            },
           });
-          await hub?.close();
-        },
-      });
-    });
-    server.once('error', reject);
-  });
+        });
+        server.once('error', reject);
+      }),
+  );
+}
+
+const WARM_UP_TEXTS = ['warming up the model', 'I love this, best day ever! :)', 'the worst service, not good at all #fail', 'The meeting is at 3pm on Tuesday.'];
+
+/** ORT's first session (wasm instantiation) takes most of a second; the first runs pay for the JIT. */
+async function warmUp(models: ModelProvider): Promise<void> {
+  const { model } = await models.current();
+  for (let i = 0; i < 20; i++) await model.predict(WARM_UP_TEXTS);
+  await Promise.all(WARM_UP_TEXTS.map((text) => model.predictOne(text)));
 }
 
 const processEnvSchema = z.object({

@@ -7,7 +7,7 @@ const route = createRoute({
   method: 'get',
   path: '/health',
   summary: 'Liveness and the model this process serves',
-  description: 'Always 200 while the server runs. Never loads the model itself: workerd creates the bundled model's session while it starts the isolate and the Node server before it listens, so `model.state` is `ready` from the first answer. `capture` shows the feedback buffer: records waiting, the last successful flush to the dataset repo and the last error.',
+  description: 'Always 200 while the server runs. Never loads the model itself: workerd creates the bundled model session while it starts the isolate and the Node server before it listens, so `model.state` is `ready` from the first answer. `capture` shows the feedback buffer: records waiting, the last successful flush to the dataset repo and the last error.',
   responses: { 200: { description: 'The server is up', content: { 'application/json': { schema: healthSchema } } } },
 });
 
