@@ -29,6 +29,7 @@ import { createHubModelProvider } from './model-provider/hub-model-provider';
 import { hubModelSettingsFromEnv, type HubModelSettings } from './model-provider/hub-settings';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
 import type { ModelFiles } from './model-provider/load-verified-model';
+import { warmUpModel } from './model-provider/warm-up';
 import { DEFAULT_CAPTURE_DB_PATH, startNodeCapture } from './runtime/capture-node';
 import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { stdoutLogger } from './runtime/buffered-logger';
@@ -123,13 +124,9 @@ export function startNodeServer({
   );
 }
 
-const WARM_UP_TEXTS = ['warming up the model', 'I love this, best day ever! :)', 'the worst service, not good at all #fail', 'The meeting is at 3pm on Tuesday.'];
-
 /** ORT's first session (wasm instantiation) takes most of a second; the first runs pay for the JIT. */
 async function warmUp(models: ModelProvider): Promise<void> {
-  const { model } = await models.current();
-  for (let i = 0; i < 20; i++) await model.predict(WARM_UP_TEXTS);
-  await Promise.all(WARM_UP_TEXTS.map((text) => model.predictOne(text)));
+  await warmUpModel((await models.current()).model);
 }
 
 const processEnvSchema = z.object({
