@@ -53,11 +53,11 @@ import {
 
 const SERVER_IDS = ['wrangler-dev', 'workerd-bare', 'node-1', 'node-2'] as const;
 type ServerId = (typeof SERVER_IDS)[number];
-const PARTS = [...SERVER_IDS, 'in-process', 'in-workerd', 'workerd-limits', 'bundle'] as const;
+const PARTS = [...SERVER_IDS, 'in-process', 'in-workerd', 'workerd-limits', 'python-reference', 'bundle'] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, Part[]> = {
   workerd: ['wrangler-dev', 'workerd-bare', 'bundle', 'in-workerd', 'workerd-limits'],
-  node: ['node-1', 'node-2', 'in-process'],
+  node: ['node-1', 'node-2', 'in-process', 'python-reference'],
 };
 
 interface Options {
@@ -71,6 +71,8 @@ interface Options {
   out: string;
   /** Git ref whose worker workerd-limits measures beside this one (default main). */
   baseline: string;
+  /** The Python reference's folder with a trained model.joblib (python-reference.ts); default ../shared/reference/python-seed. */
+  pythonDir: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -82,7 +84,7 @@ function parseOptions(argv: string[]): Options {
     return v;
   };
   for (const arg of argv) {
-    if (arg.startsWith('--') && !['--duration', '--connections', '--warmup', '--only', '--ready-timeout', '--retries', '--max-others', '--out', '--baseline'].includes(arg)) {
+    if (arg.startsWith('--') && !['--duration', '--connections', '--warmup', '--only', '--ready-timeout', '--retries', '--max-others', '--out', '--baseline', '--python-dir'].includes(arg)) {
       throw new Error(`unknown option ${arg}`);
     }
   }
@@ -114,6 +116,7 @@ function parseOptions(argv: string[]): Options {
     maxOthers: number('--max-others', 0.25, 0, 64),
     parts,
     baseline: value('--baseline') ?? 'main',
+    pythonDir: value('--python-dir') ?? '../shared/reference/python-seed',
     out: value('--out') ?? (reference ? 'worker/bench/results/serve.json' : 'worker/bench/results/serve.partial.json'),
   };
 }
@@ -630,6 +633,7 @@ async function benchServer(spec: ServerSpec, endpoints: Endpoint[], options: Opt
 // ---------------------------------------------------------------------------------------------
 // Report
 
+const CONNECTIONS_NOTE = '32 connections, 5 s per round';
 const fmt = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '–' : n.toFixed(digits));
 const int = (n: number | null | undefined) => (n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US'));
 const ms = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
@@ -738,6 +742,20 @@ function markdown(report: Report): string {
       );
     }
   }
+  const py = report.python_reference;
+  if (py && 'skipped' in py) lines.push('', `Python reference: skipped (${py.skipped}).`);
+  else if (py) {
+    lines.push('');
+    lines.push(
+      `Node (1 process) beside the Python reference (FastAPI + uvicorn + scikit-learn), interleaved wrk rounds of the same requests, ${CONNECTIONS_NOTE}: ` +
+        `\`GET /health\` Node ÷ Python **${fmt(py.health_rps_ratio, 2)}×** req/s (server CPU per request ${int(py.health_cpu_us.node)} vs ${int(py.health_cpu_us.python)} µs); ` +
+        `Node batch of 100: p99 ÷ p50 **${fmt(py.node_batch_100_p99_over_p50, 2)}** (worst round).`,
+    );
+    lines.push('');
+    lines.push('| round | server | endpoint | req/s | p50 ms | p99 ms | errors | CPU µs per request |');
+    lines.push('| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    py.rounds.forEach((r, i) => lines.push(`| ${i + 1} | ${r.server} | ${r.endpoint} | ${int(r.requests_per_s)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${r.errors} | ${int(r.cpu_us_per_request)} |`));
+  }
   const memoryRows = report.servers.filter((s) => s.isolate_memory_after_load);
   if (memoryRows.length) {
     lines.push('');
@@ -807,6 +825,14 @@ interface WorkerdLimits extends Partial<WorkerdCpu> {
   baseline: (WorkerdCpu & { ref: string }) | null;
 }
 
+/** worker/bench/python-reference.ts's output. */
+interface PythonReference {
+  rounds: { server: 'node' | 'python'; endpoint: string; requests_per_s: number; p50_ms: number; p99_ms: number; errors: number; cpu_us_per_request: number }[];
+  health_rps_ratio: number;
+  health_cpu_us: { node: number; python: number };
+  node_batch_100_p99_over_p50: number;
+}
+
 interface Report {
   machine: { cpus: number; cpu_model: string; memory_gib: number; node: string; date: string; git_commit: string; git_dirty: boolean; loadavg_start: number[]; loadavg_end: number[] };
   options: { duration: number; connections: number; warmup: number; parts: string[] };
@@ -817,6 +843,7 @@ interface Report {
   in_workerd: Record<string, { us_per_op: number; runs_us: number[]; n: number }> | null;
   in_workerd_error?: string;
   workerd_limits?: WorkerdLimits;
+  python_reference?: PythonReference | { skipped: string } | null;
   workerd_limits_error?: string;
   bundle: BundleReport | { error: string } | null;
   servers: ServerResult[];
@@ -934,6 +961,18 @@ async function main() {
       } catch (error) {
         report.workerd_limits_error = (error as Error).message;
         report.problems.push(`workerd-limits: ${report.workerd_limits_error}`);
+      }
+    }
+    if (options.parts.has('python-reference')) {
+      console.error('python-reference: Node (1 process) beside FastAPI + uvicorn + scikit-learn, interleaved wrk rounds…');
+      try {
+        report.python_reference = await runScript('./python-reference.ts', ['--python-dir', options.pythonDir], 900);
+      } catch (error) {
+        const { stdout } = error as { stdout?: string };
+        // Exit 2 with {"skipped"}: Python, its packages, the trained model or wrk are missing.
+        const skipped = stdout ? (JSON.parse(stdout.trim().split('\n').pop() || '{}') as { skipped?: string }).skipped : undefined;
+        report.python_reference = skipped ? { skipped } : null;
+        if (!skipped) report.problems.push(`python-reference: ${(error as Error).message.split('\n')[0]}`);
       }
     }
     if (options.parts.has('bundle')) {
