@@ -271,7 +271,7 @@ function wranglerDevSpec(persistDir: string): ServerSpec {
           '--persist-to',
           persistDir,
           '--show-interactive-dev-session=false',
-          // wrangler.toml's Free-plan cap (64) would refuse the benchmark's batch of 100.
+          // wrangler.toml's Free-plan cap (32) would refuse the benchmark's batch of 100.
           '--var',
           `MAX_BATCH_TEXTS:${BENCH_MAX_BATCH_TEXTS}`,
           // wrangler's default log level, as `npx wrangler dev` runs: it prints one line per request
@@ -732,6 +732,7 @@ function markdown(report: Report): string {
     const row = (label: string, mine: string, theirs: string) => lines.push(`| ${label} | ${mine}${b ? ` | ${theirs}` : ''} |`);
     row('first request after the isolate started (median of launches)', `${ms(limits.first_request_cpu_ms)} ms`, `${ms(b?.first_request_cpu_ms)} ms`);
     row('start-up CPU, all threads (process, wasm compile, script, global scope)', `${int(limits.startup_cpu_ms)} ms`, `${int(b?.startup_cpu_ms)} ms`);
+    row('start-up CPU, the isolate thread', `${int(limits.startup_main_thread_cpu_ms)} ms`, `${int(b?.startup_main_thread_cpu_ms)} ms`);
     for (const name of Object.keys(limits.cpu_ms_per_request)) row(`\`${name}\` p50 / p99`, cell(limits, name), cell(b, name));
     const swap = limits.swap_under_load;
     if (swap) {
@@ -816,6 +817,7 @@ type CpuPercentiles = { p50: number; p99: number; max: number; n: number; backgr
 interface WorkerdCpu {
   ready_ms: number;
   startup_cpu_ms: number;
+  startup_main_thread_cpu_ms: number;
   first_request_cpu_ms: number;
   cpu_ms_per_request: Record<string, CpuPercentiles>;
 }
