@@ -18,7 +18,7 @@ export interface AlertPolicy {
 export const ALERT_POLICY: AlertPolicy = retrainConfig.alerts;
 
 export interface MonitoringSettings {
-  /** Bearer key for the dashboard and /v1/metrics (and, with issue 12, admin endpoints); undefined = none. */
+  /** The admin key (ADMIN_API_KEY), asked for by the dashboard and /v1/metrics when access is 'admin'; undefined = none. */
   adminApiKey: string | undefined;
   /** 'public', or 'admin' (the admin key is needed). */
   access: 'public' | 'admin';
