@@ -35,6 +35,7 @@ import { createHubModelProvider } from './model-provider/hub-model-provider';
 import { hubModelSettingsFromEnv, type HubModelSettings } from './model-provider/hub-settings';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
 import type { ModelFiles } from './model-provider/load-verified-model';
+import { warmUpModel } from './model-provider/warm-up';
 import { DEFAULT_CAPTURE_DB_PATH, openNodeCapture } from './runtime/capture-node';
 import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { stdoutLogger } from './runtime/buffered-logger';
@@ -61,7 +62,12 @@ export interface NodeServerOptions {
   /** Why there is no capture although CAPTURE_DB_PATH asked for one (openNodeCapture). */
   captureError?: string | null;
   log?: Logger;
-  /** Start loading the model right away, before listening, so the first request waits as little as possible. Default true. */
+  /**
+   * Load the model and warm it up (a few predictions: JIT, ORT's buffers) before listening, so no
+   * connection is accepted while ORT starts and the first request costs what any request costs.
+   * A model that fails to load is logged and the server listens anyway (503 model_unavailable,
+   * /health says why). Default true.
+   */
   warm?: boolean;
   /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
   hubModel?: Partial<HubModelSettings>;
@@ -103,8 +109,7 @@ export function startNodeServer({
   const hub = hubModel.repo ? createHubModelProvider({ ...hubModel, ort: ortNode, bundled, log }) : null;
   const models: ModelProvider = hub ?? createStaticModelProvider({ ort: ortNode, source: 'bundled', files: bundled });
   const stopChecks = hub ? startModelCheckTimer(hub, 1_000) : () => {};
-  // ORT's first session (wasm instantiation) takes most of a second: begin before anything else.
-  if (warm) models.current().catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` }));
+  const ready = warm ? warmUp(models).catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` })) : Promise.resolve();
   const app = createApp({
     runtime: 'node',
     models,
@@ -121,26 +126,35 @@ export function startNodeServer({
     startedAt: Date.now(),
   });
   const maxBodyBytes = config.maxBodyBytes ?? SERVING_DEFAULTS.maxBodyBytes;
-  return new Promise((resolvePromise, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
-      resolvePromise({
-        server,
-        models,
-        url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
-        close: async () => {
-          stopChecks();
-          await new Promise<void>((done, fail) => {
-            server.close((error) => (error ? fail(error) : done()));
-            // Keep-alive connections would hold close() open until they time out.
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+  // No connection is accepted before the model is loaded and warm.
+  return ready.then(
+    () =>
+      new Promise((resolvePromise, reject) => {
+        const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+          resolvePromise({
+            server,
+            models,
+            url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
+            close: async () => {
+              stopChecks();
+              await new Promise<void>((done, fail) => {
+                server.close((error) => (error ? fail(error) : done()));
+                // Keep-alive connections would hold close() open until they time out.
+                if ('closeIdleConnections' in server) server.closeIdleConnections();
+              });
+              await hub?.close();
+            },
           });
-          await hub?.close();
-        },
-      });
-    });
-    server.once('error', reject);
-    answerBeforeTheApp(server as Server, maxBodyBytes);
-  });
+        });
+        server.once('error', reject);
+        answerBeforeTheApp(server as Server, maxBodyBytes);
+      }),
+  );
+}
+
+/** ORT's first session (wasm instantiation) takes most of a second; the first runs pay for the JIT. */
+async function warmUp(models: ModelProvider): Promise<void> {
+  await warmUpModel((await models.current()).model);
 }
 
 /**
