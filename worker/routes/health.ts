@@ -16,7 +16,7 @@ const route = createRoute({
   path: '/health',
   summary: 'Liveness, the model version and the feedback buffer depth',
   description: [
-    'Always 200 while the server runs. Never loads the model itself: workerd creates the bundled model's session while it starts the isolate and the Node server before it listens, so `version` is set from the first answer (null while a model is still loading). `depth` is the number of feedback/low-confidence records waiting to be committed to the dataset repo. `alerts` is the serving alert check over the last 7 days (low-confidence share of served predictions, share of feedback disagreeing with the model; details on /dashboard and /v1/metrics).',
+    'Always 200 while the server runs. Never loads the model itself: workerd creates the bundled model session while it starts the isolate and the Node server before it listens, so `version` is set from the first answer (null while a model is still loading). `depth` is the number of feedback/low-confidence records waiting to be committed to the dataset repo. `alerts` is the serving alert check over the last 7 days (low-confidence share of served predictions, share of feedback disagreeing with the model; details on /dashboard and /v1/metrics).',
     'With `Authorization: Bearer <ADMIN_API_KEY>` the answer also has `details`: the runtime, the model state and source, the Hub version checks, the buffer\'s last flush and last error, and why feedback is unavailable if it is. Without the key (or with a wrong one) `details` is left out.',
   ].join('\n\n'),
   responses: { 200: { description: 'The server is up', content: { 'application/json': { schema: healthSchema } } } },
