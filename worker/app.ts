@@ -57,8 +57,9 @@ export function createApp(options: AppDeps): App {
   app.use(
     bodyLimit({
       maxBytes: config.maxBodyBytes,
-      // Node drains a refused body after the answer by itself; workerd's dev proxy answers 500 instead.
-      drainBytes: deps.runtime === 'workerd' ? 64 * 1_048_576 : 0,
+      // Read and drop the rest of a refused body before answering: workerd's dev proxy answers 500 to a
+      // body left unread, and @hono/node-server closes after 500 ms of draining, before a slow client is done.
+      drainBytes: 64 * 1_048_576,
       onOverflow: (_c, { maxBytes, bytes, declared }) => {
         const size = declared ? `${bytes} bytes (Content-Length)` : `more than ${maxBytes} bytes`;
         // No `Connection: close`: closing while the client still sends makes its kernel reset the

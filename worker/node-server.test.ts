@@ -87,7 +87,7 @@ describe('node-server', () => {
   it('refuses a body whose Content-Length is over the limit without reading it', async () => {
     const { status, body } = await rawRequest(
       server.url,
-      `POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${SERVING_DEFAULTS.maxBodyBytes + 1}\r\nConnection: close\r\n\r\n`,
+      `POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${SERVING_DEFAULTS.maxBodyBytes + 1}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
       ['{"text": "only the start of the body"'],
     );
     expect(status).toBe(413);
@@ -96,7 +96,7 @@ describe('node-server', () => {
 
   it('counts a chunked body while reading it and stops at the limit', async () => {
     const chunk = 'a'.repeat(64 * 1024);
-    const chunks = Array.from({ length: 40 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`); // 2.5 MiB
+    const chunks = [...Array.from({ length: 40 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`), '0\r\n\r\n']; // 2.5 MiB
     const { status, body } = await rawRequest(
       server.url,
       'POST /v1/sentiment/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',

@@ -6,9 +6,8 @@
  *
  * A refused body is never cancelled: that closes the connection while the client still sends, its
  * kernel then resets the connection and the client never sees the refusal. With `drainBytes` the
- * rest is read and dropped (up to that many bytes, nothing kept) before the refusal goes out, for
- * runtimes that do not do it themselves (workerd's dev proxy answers 500 to a body left unread);
- * without, it is left for the runtime (Node: @hono/node-server drains it after the answer).
+ * rest is read and dropped (up to that many bytes, nothing kept) before the refusal goes out;
+ * without, it is left for the runtime (@hono/node-server drains it after the answer, for 500 ms).
  *
  * `Content-Encoding: gzip` bodies are decompressed here, with the limit applied to the
  * decompressed size as it grows (a small gzip bomb is stopped at `maxBytes`, not inflated).
