@@ -70,8 +70,6 @@ describe('mergeDataset', () => {
     expect(labelOf(merged.train, b)).toBe('negative');
     expect(labelOf(merged.train, c)).toBe('negative'); // 1–1 tie: the later one wins
     expect(labelOf(merged.train, d)).toBe('neutral'); // 2–1 majority beats the latest
-    // Rows whose label a correction decided are marked, for correction_weight.
-    expect(Object.fromEntries(merged.train.map((row) => [row.text, row.corrected]))).toMatchObject({ [a]: true, [b]: false, [d]: true });
     expect(merged.report.base).toMatchObject({ rows: 5, empty_or_duplicate: 1, relabelled_by_feedback: 1 });
     expect(merged.report.feedback).toMatchObject({ records: 6, texts: 3, conflicting_texts: 2, train: 3, new_texts: 2 });
   });
@@ -114,6 +112,27 @@ describe('mergeDataset', () => {
     expect(merged.report.low_confidence.records).toBe(2);
     expect(merged.report.train.per_source).toEqual({ base: 3, feedback: 1, self_labeled: 1 });
     expect(merged.report.train.rows).toBe(merged.train.length);
+  });
+
+  it('weighs self-labelled rows as configured, and never puts them in the holdout', () => {
+    const [onFeedbackHoldout] = holdoutSide('held', 1);
+    const [fresh] = trainSide('fresh', 1);
+    const merged = mergeDataset({
+      base,
+      baseHoldout,
+      records: records({
+        feedback: [feedback(onFeedbackHoldout, 'negative')],
+        selfLabeled: [selfLabeled(baseHoldout[0].text, 'negative'), selfLabeled(onFeedbackHoldout, 'positive'), selfLabeled(fresh, 'neutral')],
+      }),
+      feedbackHoldoutPercent: 20,
+      selfLabeledWeight: 0.25,
+    });
+    expect(merged.train.find((row) => row.text === fresh)).toEqual({ text: fresh, label: 'neutral', weight: 0.25 });
+    expect(merged.train.filter((row) => row.weight !== undefined)).toHaveLength(1);
+    expect(merged.holdout.find((row) => row.text === onFeedbackHoldout)?.label).toBe('negative');
+    expect(merged.holdout.find((row) => row.text === baseHoldout[0].text)?.label).toBe(baseHoldout[0].label);
+    expect(merged.holdout.some((row) => row.text === fresh)).toBe(false);
+    expect(merged.report.self_labeled).toMatchObject({ used: 1, already_labelled: 2, weight: 0.25 });
   });
 
   it('is deterministic: the same inputs give the same rows in the same order', () => {

@@ -26,10 +26,6 @@ export interface HoldoutRow extends LabelledRow {
   source?: string;
 }
 
-/** A training row; `corrected` when a user's correction gave it its label (training may weight those). */
-export interface TrainRow extends LabelledRow {
-  corrected: boolean;
-}
 
 export interface MergeInput {
   base: readonly LabelledRow[];
@@ -37,6 +33,15 @@ export interface MergeInput {
   records: DatasetRecords;
   /** Share of feedback texts (0–100) that go to the holdout. */
   feedbackHoldoutPercent: number;
+  /** Training weight of a self-labelled row (a human label weighs 1). */
+  selfLabeledWeight?: number;
+  /** Training weight of a row whose label a user's correction decided (a base row weighs 1). */
+  correctionWeight?: number;
+}
+
+/** A training row; `weight` (default 1) scales its share of the loss. */
+export interface TrainingRow extends LabelledRow {
+  weight?: number;
 }
 
 type LabelCounts = Record<Label, number>;
@@ -44,14 +49,14 @@ type LabelCounts = Record<Label, number>;
 export interface MergeReport {
   base: { rows: number; kept: number; empty_or_duplicate: number; moved_to_holdout: number; relabelled_by_feedback: number };
   feedback: { records: number; texts: number; conflicting_texts: number; on_base_holdout: number; holdout: number; train: number; new_texts: number };
-  self_labeled: { records: number; texts: number; used: number; already_labelled: number };
+  self_labeled: { records: number; texts: number; used: number; already_labelled: number; weight: number };
   low_confidence: { records: number };
   train: { rows: number; per_source: { base: number; feedback: number; self_labeled: number }; per_label: LabelCounts };
   holdout: { rows: number; per_slice: Record<HoldoutSlice, number>; per_label: LabelCounts };
 }
 
 export interface MergedDataset {
-  train: TrainRow[];
+  train: TrainingRow[];
   holdout: HoldoutRow[];
   report: MergeReport;
 }
@@ -103,7 +108,8 @@ const countLabels = (rows: readonly LabelledRow[]): LabelCounts => {
   return counts;
 };
 
-export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent }: MergeInput): MergedDataset {
+export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent, selfLabeledWeight = 1, correctionWeight = 1 }: MergeInput): MergedDataset {
+  const corrected = (text: string, label: Label): TrainingRow => (correctionWeight === 1 ? { text, label } : { text, label, weight: correctionWeight });
   const holdout: HoldoutRow[] = cleanRows(baseHoldout).rows.map((row) => ({ ...row, slice: 'base' }));
   const holdoutKeys = new Set(holdout.map((row) => textKey(row.text)));
 
@@ -127,7 +133,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
 
   // 2. Base rows, relabelled where a user corrected them; holdout texts stay out.
   const cleanedBase = cleanRows(base);
-  const train: TrainRow[] = [];
+  const train: TrainingRow[] = [];
   const labelled = new Set<string>();
   const b = { rows: base.length, kept: 0, empty_or_duplicate: base.length - cleanedBase.rows.length, moved_to_holdout: 0, relabelled_by_feedback: 0 };
   for (const row of cleanedBase.rows) {
@@ -136,9 +142,9 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
       b.moved_to_holdout++;
       continue;
     }
-    const corrected = feedbackLabels.get(key);
-    if (corrected && corrected.label !== row.label) b.relabelled_by_feedback++;
-    train.push({ text: row.text, label: corrected?.label ?? row.label, corrected: corrected !== undefined });
+    const correction = feedbackLabels.get(key);
+    if (correction && correction.label !== row.label) b.relabelled_by_feedback++;
+    train.push(correction ? corrected(row.text, correction.label) : { text: row.text, label: row.label });
     labelled.add(key);
     b.kept++;
   }
@@ -146,21 +152,21 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
   // 3. Feedback texts the base does not have.
   for (const [key, { text, label }] of feedbackLabels) {
     if (labelled.has(key)) continue;
-    train.push({ text, label, corrected: true });
+    train.push(corrected(text, label));
     labelled.add(key);
     fb.new_texts++;
   }
 
   // 4. Self-labelled texts nobody else labelled.
   const selfGroups = groupByText(records.selfLabeled, selfLabelVote);
-  const sl = { records: records.selfLabeled.length, texts: selfGroups.size, used: 0, already_labelled: 0 };
+  const sl = { records: records.selfLabeled.length, texts: selfGroups.size, used: 0, already_labelled: 0, weight: selfLabeledWeight };
   for (const [key, votes] of selfGroups) {
     if (labelled.has(key) || holdoutKeys.has(key)) {
       sl.already_labelled++;
       continue;
     }
     const { text, label } = resolveVotes(votes);
-    train.push({ text, label, corrected: false });
+    train.push(selfLabeledWeight === 1 ? { text, label } : { text, label, weight: selfLabeledWeight });
     labelled.add(key);
     sl.used++;
   }

@@ -84,10 +84,9 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   });
   // Big LFS uploads can take a while on slow disks; don't let Node's default timeouts cut them.
   server.requestTimeout = 0;
-  // Idle keep-alive sockets are left for the client to close. With Node's 5 s server-side timeout,
-  // a client in the same process whose event loop was blocked (training, parsing a big CSV) could
-  // send its next request on a socket the server was closing in that same turn: ECONNRESET.
-  server.keepAliveTimeout = 0;
+  // Outlive the clients' idle keep-alive (undici: 4 s) so the client closes an idle socket first; with Node's
+  // 5 s default a delayed timer could close a socket the client had just reused, and its request got ECONNRESET.
+  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

@@ -12,7 +12,7 @@ import type { TrainingConfig } from './training-config';
 export interface TrainingExample {
   text: string;
   label: Label;
-  /** How much this row counts in the loss (default 1). */
+  /** Scales the example's share of the loss (default 1): self-labelled rows count less than human labels. */
   weight?: number;
 }
 

@@ -27,6 +27,8 @@ import { compareSlices, type Slice, type SliceComparison } from '../evaluate/sli
 import { holdoutMetrics, trainCandidate, writeCandidate } from '../model/train-candidate';
 import { parseTrainingConfig } from '../model/training-config';
 import { loadModelBytes, predictAll } from '../onnx/load-model';
+import { selfLabelStep } from '../self-label/retrain-step';
+import type { SelfLabelSummary } from '../self-label/run-self-label';
 import { checkAlerts, type AlertCheck } from './alerts';
 import { decideGate, type GateDecision } from './gate';
 import { productionModel } from './production-model';
@@ -43,6 +45,8 @@ export interface RetrainOptions {
   dryRun?: boolean;
   /** Train even if nothing changed since the last recorded run. */
   force?: boolean;
+  /** Run the self-labelling step whatever `self_label.enabled` says. */
+  selfLabel?: boolean;
   log?: (message: string) => void;
   now?: () => Date;
 }
@@ -53,6 +57,8 @@ export interface RetrainResult {
   run_dir: string;
   dataset: { repo: string; revision: string | null; shards: number; invalid_lines: string[] };
   production: { version: string; source: string };
+  /** The self-labelling step's run, when it ran. */
+  self_label: SelfLabelSummary | null;
   merge: MergeReport | null;
   /** Both models on the whole holdout (what the manifest and history record). */
   candidate: HoldoutMetrics | null;
@@ -87,6 +93,9 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
   const runDir = join(workDir, 'runs', now().toISOString().replace(/[:.]/g, '-'));
   await mkdir(runDir, { recursive: true });
 
+  // 0. Optional: LLM labels for uncertain texts, committed to the dataset repo before it is pulled.
+  const selfLabel = (options.selfLabel ?? config.self_label.enabled) ? await step('self-label', () => selfLabelStep({ datasetRepo, hub, config, workDir, dryRun, log })) : null;
+
   // 1. Pull the dataset at its head, and read what production is.
   const datasetDir = datasetCacheDir(workDir, datasetRepo);
   const pulled = await step('pull', () => pullDataset(datasetRepo, hub, datasetDir, log));
@@ -108,7 +117,16 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     const baseText = await readFile(basePaths.train, 'utf8');
     const baseHoldoutText = await readFile(basePaths.holdout, 'utf8');
     const inputsDigest = sha256(
-      JSON.stringify({ dataset: pulled.revision, base: sha256(baseText), holdout: sha256(baseHoldoutText), training: trainingConfig, split: config.holdout, weight: config.correction_weight, gate: config.gate }),
+      JSON.stringify({
+        dataset: pulled.revision,
+        base: sha256(baseText),
+        holdout: sha256(baseHoldoutText),
+        training: trainingConfig,
+        split: config.holdout,
+        weight: config.correction_weight,
+        gate: config.gate,
+        ...(records.selfLabeled.length > 0 ? { self_label_weight: config.self_label.training_weight } : {}),
+      }),
     );
 
     const result: RetrainResult = {
@@ -117,6 +135,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
       run_dir: runDir,
       dataset: { repo: datasetRepo, revision: pulled.revision, shards: pulled.files.length, invalid_lines: records.invalid },
       production: { version: production.manifest.version, source: production.source },
+      self_label: selfLabel,
       merge: null,
       candidate: null,
       production_scores: null,
@@ -144,6 +163,8 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         baseHoldout: parseLabelledCsv(baseHoldoutText, basePaths.holdout),
         records,
         feedbackHoldoutPercent: config.holdout.feedback_percent,
+        selfLabeledWeight: config.self_label.training_weight,
+        correctionWeight: config.correction_weight,
       }),
     );
     result.merge = merged.report;
@@ -157,7 +178,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     const holdoutName = `holdout: ${pulled.base ? `${datasetRepo}:${BASE_FILES.validation}` : config.base.holdout} + ${config.holdout.feedback_percent}% of feedback texts (${datasetRepo}@${pulled.revision?.slice(0, 12) ?? 'none'})`;
     const candidate = await step('train', () =>
       trainCandidate(
-        merged.train.map(({ text, label, corrected }) => ({ text, label, weight: corrected ? config.correction_weight : 1 })),
+        merged.train,
         trainingConfig,
         {
           version: nextModelVersion(published.manifest?.version ?? null),

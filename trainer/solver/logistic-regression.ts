@@ -15,7 +15,7 @@ export interface LogisticRegressionOptions {
   C: number;
   /** "balanced": weight each class by n / (classes * count), as in scikit-learn. */
   classWeight: 'balanced' | 'none';
-  /** Per-row weights on top of the class weights (default 1 each), e.g. users' corrections counted twice. */
+  /** Per-row weights, multiplied into the class weights (as scikit-learn's sample_weight). */
   rowWeights?: Float64Array;
   maxIterations: number;
   gradientTolerance: number;
@@ -35,15 +35,12 @@ export interface LogisticRegressionFit {
   reason: string;
 }
 
-/** Class weights times row weights; "balanced" counts each row by its row weight. */
-export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressionOptions['classWeight'], rowWeights?: Float64Array): Float64Array {
-  const rowWeight = (i: number) => rowWeights?.[i] ?? 1;
-  if (classWeight === 'none') return Float64Array.from(labels, (_, i) => rowWeight(i));
+export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressionOptions['classWeight']): Float64Array {
+  if (classWeight === 'none') return new Float64Array(labels.length).fill(1);
   const counts = new Float64Array(NUM_LABELS);
-  labels.forEach((label, i) => (counts[label] += rowWeight(i)));
-  const total = counts.reduce((a, b) => a + b, 0);
+  for (const label of labels) counts[label]++;
   const presentClasses = counts.filter((count) => count > 0).length;
-  return Float64Array.from(labels, (label, i) => (rowWeight(i) * total) / (presentClasses * counts[label]));
+  return Float64Array.from(labels, (label) => labels.length / (presentClasses * counts[label]));
 }
 
 /**
@@ -148,7 +145,9 @@ export function fitLogisticRegression(
   labels: Int32Array,
   options: LogisticRegressionOptions,
 ): LogisticRegressionFit {
-  const { rowWeights, l2 } = scaledWeights(sampleWeights(labels, options.classWeight, options.rowWeights), options.C);
+  const weights = sampleWeights(labels, options.classWeight);
+  if (options.rowWeights) for (let i = 0; i < weights.length; i++) weights[i] *= options.rowWeights[i];
+  const { rowWeights, l2 } = scaledWeights(weights, options.C);
   const biasOffset = matrix.columns * NUM_LABELS;
   const parallel = new ParallelLoss(matrix, labels, rowWeights, options.threads ?? 2);
   try {
