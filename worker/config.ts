@@ -23,6 +23,8 @@ export const SERVING_DEFAULTS = {
   corsOrigins: ['*'] as readonly string[],
   /** One JSON line per request on stdout. */
   logRequests: true,
+  /** Decimals of probabilities and explanation numbers in responses (a request may ask for full precision). */
+  scoreDecimals: 4,
 } as const;
 
 export interface ServingConfig {
@@ -31,6 +33,7 @@ export interface ServingConfig {
   maxBodyBytes: number;
   corsOrigins: readonly string[];
   logRequests: boolean;
+  scoreDecimals: number;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -54,6 +57,7 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : typeof v === 'boolean' ? String(v) : undefined),
     z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).default('true'),
   ),
+  SCORE_DECIMALS: positiveInt(SERVING_DEFAULTS.scoreDecimals, 9),
 });
 
 export const SERVING_ENV_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -66,6 +70,7 @@ export function servingConfigFromEnv(env: Record<string, unknown>): ServingConfi
     maxBodyBytes: e.MAX_BODY_BYTES,
     corsOrigins: e.CORS_ORIGINS.includes('*') ? ['*'] : e.CORS_ORIGINS,
     logRequests: ['true', '1', 'yes'].includes(e.LOG_REQUESTS),
+    scoreDecimals: e.SCORE_DECIMALS,
   };
 }
 

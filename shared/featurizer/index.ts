@@ -5,10 +5,11 @@
  */
 import { z } from 'zod';
 import { PAD_TOKEN_ID } from '../model-contract';
-import { namespaceSeed } from './hash';
+import { fnv1a, namespaceSeed } from './hash';
 import { countCharNgrams, countWordNgrams, countWords } from './ngram-counts';
 import { normalizeText } from './normalize';
 import { TokenCounter } from './token-counter';
+import { charTokenId, wordTokenId } from './token-ids';
 import { tokenizeWords } from './tokenize';
 
 export const FEATURIZER_NAME = 'tweet-hash';
@@ -164,24 +165,51 @@ export class Featurizer {
 
 /** The human-readable tokens behind the ids (for tests, debugging and explanations). */
 export function tokenStrings(text: string, spec: FeaturizerSpec): string[] {
+  const out: string[] = [];
+  forEachTokenString(text, spec, (gram) => out.push(gram));
+  return out;
+}
+
+export type TokenBlock = 'word' | 'char';
+
+/** Every token of `text` as a string with its block, in the order the ids are counted. */
+export function forEachTokenString(text: string, spec: FeaturizerSpec, emit: (gram: string, block: TokenBlock) => void): void {
   const { options } = parseFeaturizerSpec(spec);
   const normalized = normalizeText(text);
-  const out: string[] = [];
   if (options.word_ngrams) {
     const [minN, maxN] = options.word_ngrams;
     const { sequence, extras } = tokenizeWords(normalized, options);
-    forEachWordNgram(sequence, minN, maxN, (gram) => out.push(gram));
-    if (minN === 1) out.push(...extras);
+    forEachWordNgram(sequence, minN, maxN, (gram) => emit(gram, 'word'));
+    if (minN === 1) for (const extra of extras) emit(extra, 'word');
   }
   if (options.char_ngrams) {
     const [minN, maxN] = options.char_ngrams;
     for (const chunk of charNgramChunks(normalized, options.char_mode)) {
       for (let start = 0; start < chunk.length; start++) {
-        for (let n = minN; n <= maxN && start + n <= chunk.length; n++) out.push(chunk.slice(start, start + n));
+        for (let n = minN; n <= maxN && start + n <= chunk.length; n++) emit(chunk.slice(start, start + n), 'char');
       }
     }
   }
-  return out;
+}
+
+/** The id a token string gets in its block (the hot loops in ngram-counts.ts compute the same). */
+export function tokenId(gram: string, block: TokenBlock): number {
+  return block === 'word' ? wordTokenId(fnv1a(WORD_SEED, gram)) : charTokenId(fnv1a(CHAR_SEED, gram));
+}
+
+/**
+ * Names the given ids of one text with the text's own n-grams: the featurizer needs no table
+ * from ids back to strings. Ids that no token string of the text hashes to stay unnamed.
+ */
+export function tokenNames(text: string, spec: FeaturizerSpec, ids: Iterable<number>): Map<number, { ngram: string; block: TokenBlock }> {
+  const wanted = new Set(ids);
+  const names = new Map<number, { ngram: string; block: TokenBlock }>();
+  forEachTokenString(text, spec, (gram, block) => {
+    if (names.size === wanted.size) return;
+    const id = tokenId(gram, block);
+    if (wanted.has(id) && !names.has(id)) names.set(id, { ngram: gram, block });
+  });
+  return names;
 }
 
 function forEachWordNgram(words: string[], minN: number, maxN: number, emit: (gram: string) => void): void {

@@ -6,26 +6,31 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { newLowConfidenceRecord, type CaptureRecord } from '../../shared/feedback-record';
-import { batchResultSchema, requestSchemas, sentimentResultSchema, validationHook, type Limits } from '../api-schemas';
+import { batchResultSchema, requestSchemas, scoringQuerySchema, sentimentResultSchema, validationError, validationHook, type Limits } from '../api-schemas';
+import type { ServingConfig } from '../config';
 import type { AppEnv } from '../env';
-import { errorResponses } from '../errors';
+import { errorBody, errorResponses, type ErrorBody } from '../errors';
 import { jsonBody } from '../middleware/json-body/index';
 import { TokenBucket } from '../token-bucket';
 import { afterResponse } from '../runtime/after-response';
-import type { Prediction } from '../../shared/sentiment-model';
+import type { Prediction, ScoredText } from '../../shared/sentiment-model';
+import { textSupport, type TextSupport } from '../support/text-support';
+import { toResult } from './sentiment-result';
 
 const REQUEST_ERRORS = ['invalid_json', 'unsupported_media_type', 'validation_failed', 'payload_too_large', 'model_unavailable', 'internal_error'] as const;
 
-export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
-  const { sentimentRequest, batchRequest } = requestSchemas(limits);
+export function sentimentRoutes(limits: Limits & Pick<ServingConfig, 'scoreDecimals'>): OpenAPIHono<AppEnv> {
+  const { sentimentRequest, batchRequest, textIssues } = requestSchemas(limits);
 
   const single = createRoute({
     method: 'post',
     path: '/sentiment',
     summary: 'Score one text',
-    description: 'The most probable label, its probability as `confidence`, and the probability of every label.',
+    description:
+      'The most probable label, its probability as `confidence`, the probability of every label, the text\'s `language` and whether the model can judge it (`supported`). ' +
+      `Probabilities are rounded to ${limits.scoreDecimals} decimals unless \`full_precision\` is asked for. With \`explain\`, the n-grams behind the prediction.`,
     middleware: [jsonBody()] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: sentimentRequest } } } },
+    request: { query: scoringQuerySchema, body: { required: true, content: { 'application/json': { schema: sentimentRequest } } } },
     responses: {
       200: { description: 'The prediction', content: { 'application/json': { schema: sentimentResultSchema } } },
       ...errorResponses(...REQUEST_ERRORS, 'text_too_long'),
@@ -36,11 +41,13 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
     method: 'post',
     path: '/sentiment/batch',
     summary: 'Score many texts at once',
-    description: `Up to ${limits.maxBatchTexts} texts in one model run: much cheaper per text than one request each. One result per text, in input order.`,
+    description:
+      `Up to ${limits.maxBatchTexts} texts in one model run: much cheaper per text than one request each. One result per text, in input order. ` +
+      'By default one invalid text rejects the batch; with `"on_error": "item"` each invalid text gets an `error` object in its place and the others are scored. Same options as the single endpoint.',
     middleware: [jsonBody()] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: batchRequest } } } },
+    request: { query: scoringQuerySchema, body: { required: true, content: { 'application/json': { schema: batchRequest } } } },
     responses: {
-      200: { description: 'One prediction per text, in input order', content: { 'application/json': { schema: batchResultSchema } } },
+      200: { description: 'One prediction per text, in input order (or, with `on_error: "item"`, an error object in place of each invalid text)', content: { 'application/json': { schema: batchResultSchema } } },
       ...errorResponses(...REQUEST_ERRORS, 'text_too_long', 'batch_too_large'),
     },
   });
@@ -48,28 +55,57 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
   const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Made on first use: the intake settings arrive with the request's dependencies. null = no cap.
   let cap: TokenBucket | null | undefined;
-  const logLowConfidence = (c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string) => {
+  const logLowConfidence = (c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], supports: readonly TextSupport[], modelVersion: string) => {
     const perMinute = c.get('deps').intake.lowConfidenceMaxPerMinute;
     if (cap === undefined) cap = perMinute > 0 ? new TokenBucket(perMinute, perMinute, Date.now()) : null;
-    recordLowConfidence(c, cap, texts, predictions, modelVersion);
+    recordLowConfidence(c, cap, texts, predictions, supports, modelVersion);
+  };
+
+  /** Query or body may ask; rounding follows the server's setting unless full precision is asked for. */
+  type Options = { explain?: boolean | 'true' | 'false'; full_precision?: boolean | 'true' | 'false' };
+  const options = (query: Options, body: Options) => {
+    return {
+      explain: body.explain === true || query.explain === 'true',
+      decimals: body.full_precision === true || query.full_precision === 'true' ? null : limits.scoreDecimals,
+    };
   };
 
   routes.openapi(single, async (c) => {
-    const { text } = c.req.valid('json');
+    const body = c.req.valid('json');
+    const { explain, decimals } = options(c.req.valid('query'), body);
     c.set('batchSize', 1);
     const { model, manifest } = await c.get('deps').models.current();
-    const prediction = await model.predictOne(text);
-    logLowConfidence(c, [text], [prediction], manifest.version);
-    return c.json({ ...prediction, model_version: manifest.version }, 200);
+    // Explained texts skip the coalescing of single texts: few ask, and each needs its own row anyway.
+    const prediction = explain ? (await model.predict([body.text], { explain }))[0] : await model.predictOne(body.text);
+    const support = textSupport(body.text, prediction.known);
+    logLowConfidence(c, [body.text], [prediction], [support], manifest.version);
+    const result = toResult(prediction, support, decimals);
+    return c.json({ ...result, model_version: manifest.version }, 200);
   });
 
   routes.openapi(batch, async (c) => {
-    const { texts } = c.req.valid('json');
-    c.set('batchSize', texts.length);
+    const body = c.req.valid('json');
+    const { explain, decimals } = options(c.req.valid('query'), body);
+    c.set('batchSize', body.texts.length);
+    // Strict mode has checked every item already; item mode answers each invalid one in place.
+    const errors = new Map<number, ErrorBody>();
+    if (body.on_error === 'item') {
+      body.texts.forEach((item, index) => {
+        const issues = textIssues(item);
+        if (issues.length === 0) return;
+        const error = validationError(issues.map((issue) => ({ ...issue, path: ['texts', index, ...issue.path] })));
+        errors.set(index, errorBody(error.code, error.message));
+      });
+    }
+    const texts = body.texts.filter((_, index) => !errors.has(index)) as string[];
     const { model, manifest } = await c.get('deps').models.current();
-    const results = await model.predict(texts);
-    logLowConfidence(c, texts, results, manifest.version);
-    return c.json({ results, model_version: manifest.version }, 200);
+    const scored: ScoredText[] = texts.length > 0 ? await model.predict(texts, { explain }) : [];
+    const supports = scored.map((prediction, i) => textSupport(texts[i], prediction.known));
+    logLowConfidence(c, texts, scored, supports, manifest.version);
+    const results = scored.map((prediction, i) => toResult(prediction, supports[i], decimals));
+    let next = 0;
+    const inPlace = body.texts.map((_, index) => errors.get(index) ?? results[next++]);
+    return c.json({ results: inPlace, model_version: manifest.version }, 200);
   });
 
   return routes;
@@ -78,14 +114,22 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
 /**
  * Records the predictions under the threshold (sampled, and capped per minute), after the
  * response: the check here is a comparison per text; building and storing records happens on a
- * later task, and its failure is only logged.
+ * later task, and its failure is only logged. Unsupported texts are never recorded.
  */
-function recordLowConfidence(c: Context<AppEnv>, cap: TokenBucket | null, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
+function recordLowConfidence(
+  c: Context<AppEnv>,
+  cap: TokenBucket | null,
+  texts: readonly string[],
+  predictions: readonly Prediction[],
+  supports: readonly TextSupport[],
+  modelVersion: string,
+): void {
   const { capture, intake, log } = c.get('deps');
   if (!capture || !intake.lowConfidenceLogging || intake.lowConfidenceSampleRate <= 0) return;
   let picked: number[] | undefined;
   for (let i = 0; i < predictions.length; i++) {
-    if (predictions[i].confidence >= intake.lowConfidenceThreshold) continue;
+    // A text the model cannot judge (another language, no known n-grams) teaches it nothing.
+    if (!supports[i].supported || predictions[i].confidence >= intake.lowConfidenceThreshold) continue;
     if (intake.lowConfidenceSampleRate < 1 && Math.random() >= intake.lowConfidenceSampleRate) continue;
     if (cap && !cap.take(Date.now())) break;
     (picked ??= []).push(i);
