@@ -39,43 +39,51 @@ export interface RowTokens {
   length: number;
 }
 
+/** Scratch per token, reused across calls (explanations are computed synchronously, one text at a time). */
+let slotScratch = new Int32Array(1024);
+let valueScratch = new Float64Array(1024);
+
 export function explain(weights: LinearWeights, spec: FeaturizerSpec, text: string, tokens: RowTokens, label: number, versus: number, top = EXPLAIN_TOP): Explanation {
+  if (slotScratch.length < tokens.length) {
+    slotScratch = new Int32Array(2 ** Math.ceil(Math.log2(tokens.length)));
+    valueScratch = new Float64Array(slotScratch.length);
+  }
+  const slots = slotScratch;
+  const values = valueScratch; // tf-idf, then each token's contribution
   // The graph's TF-IDF: a known token's tf x idf, each block (words, chars) L2-normalised on its own.
-  const slots = new Int32Array(tokens.length);
-  const values = new Float64Array(tokens.length);
   let wordSquares = 0;
   let charSquares = 0;
   for (let j = 0; j < tokens.length; j++) {
     const slot = weights.slot(tokens.ids[j]);
     slots[j] = slot;
-    if (slot < 0) continue;
-    const value = weights.tf(tokens.counts[j]) * weights.signedIdf[slot];
+    const count = tokens.counts[j];
+    const value = slot < 0 ? 0 : (count === 1 ? 1 : weights.tf(count)) * weights.signedIdf[slot];
     values[j] = value;
     if (value > 0) charSquares += value * value;
     else wordSquares += value * value;
   }
   const charNorm = Math.sqrt(Math.max(charSquares, 1e-24));
   const wordNorm = Math.sqrt(Math.max(wordSquares, 1e-24));
-  const contributions = new Float64Array(tokens.length);
   let total = 0;
   for (let j = 0; j < tokens.length; j++) {
     const slot = slots[j];
     if (slot < 0) continue;
     const normalized = values[j] / (values[j] > 0 ? charNorm : wordNorm);
     const contribution = normalized * (weights.signedWeight(label, slot) - weights.signedWeight(versus, slot));
-    contributions[j] = contribution;
+    values[j] = contribution;
     total += contribution;
   }
-  const order = Array.from(contributions.keys()).filter((j) => contributions[j] !== 0);
-  const toward = order.filter((j) => contributions[j] > 0).sort((a, b) => contributions[b] - contributions[a]).slice(0, top);
-  const against = order.filter((j) => contributions[j] < 0).sort((a, b) => contributions[a] - contributions[b]).slice(0, top);
+  const contributions = values.subarray(0, tokens.length);
+  const toward = topIndexes(contributions, top, 1);
+  const against = topIndexes(contributions, top, -1);
   const names = tokenNames(text, spec, [...toward, ...against].map((j) => tokens.ids[j]));
+  let shown = 0;
   const listed = (js: number[]) =>
     js.map((j) => {
       const name = names.get(tokens.ids[j]);
+      shown += contributions[j];
       return { ngram: name?.ngram ?? `#${tokens.ids[j]}`, kind: name?.block ?? 'word', contribution: contributions[j] };
     });
-  const shown = [...toward, ...against].reduce((sum, j) => sum + contributions[j], 0);
   const bias = weights.bias[label] - weights.bias[versus];
   return {
     label: LABELS[label],
@@ -86,6 +94,20 @@ export function explain(weights: LinearWeights, spec: FeaturizerSpec, text: stri
     against: listed(against),
     rest: total - shown,
   };
+}
+
+/** Indexes of the `top` largest values times `sign` (> 0 only), largest first: one pass, no sort. */
+function topIndexes(values: Float64Array, top: number, sign: 1 | -1): number[] {
+  const best: number[] = [];
+  for (let j = 0; j < values.length; j++) {
+    const value = values[j] * sign;
+    if (value <= 0 || (best.length === top && value <= values[best[top - 1]] * sign)) continue;
+    let at = best.length;
+    while (at > 0 && values[best[at - 1]] * sign < value) at--;
+    best.splice(at, 0, j);
+    if (best.length > top) best.pop();
+  }
+  return best;
 }
 
 /** How much of a text the model knows: shares of its n-gram occurrences that have a weight. */

@@ -68,21 +68,29 @@ export class LinearWeights {
       if ((TABLES as readonly string[]).includes(name) && raw) tensors.set(name, { type, raw });
     }
     if (!TABLES.every((name) => tensors.has(name))) return null;
+    // Read straight into the tables: raw_data may sit at any offset of the model's bytes.
+    const view = (name: string, type: number, width: number) => {
+      const { type: actual, raw } = tensors.get(name)!;
+      if (actual !== type) throw new Error(`model tensor ${name} is not ${type === INT64 ? 'int64' : 'float32'}`);
+      return { data: new DataView(raw.buffer, raw.byteOffset, raw.byteLength), length: raw.byteLength / width };
+    };
     const int64s = (name: string) => {
-      const { type, raw } = tensors.get(name)!;
-      if (type !== INT64) throw new Error(`model tensor ${name} is not int64`);
-      const halves = new Int32Array(copy(raw).buffer);
-      return Float64Array.from({ length: halves.length / 2 }, (_, i) => halves[2 * i + 1] * 2 ** 32 + (halves[2 * i] >>> 0));
+      const { data, length } = view(name, INT64, 8);
+      const values = new Float64Array(length);
+      for (let i = 0; i < length; i++) values[i] = data.getInt32(8 * i + 4, true) * 2 ** 32 + data.getUint32(8 * i, true);
+      return values;
     };
     const floats = (name: string) => {
-      const { type, raw } = tensors.get(name)!;
-      if (type !== FLOAT) throw new Error(`model tensor ${name} is not float32`);
-      return new Float32Array(copy(raw).buffer);
+      const { data, length } = view(name, FLOAT, 4);
+      const values = new Float32Array(length);
+      for (let i = 0; i < length; i++) values[i] = data.getFloat32(4 * i, true);
+      return values;
     };
     const [buckets] = int64s('buckets');
     const [slots] = int64s('slots');
-    const keyHalves = new Uint32Array(copy(tensors.get('keys')!.raw).buffer);
-    const keys = Uint32Array.from({ length: keyHalves.length / 2 }, (_, i) => keyHalves[2 * i]);
+    const keyData = view('keys', INT64, 8);
+    const keys = new Uint32Array(keyData.length); // the low halves: ids are uint32, empty slots are told by their idf
+    for (let i = 0; i < keys.length; i++) keys[i] = keyData.data.getUint32(8 * i, true);
     const signedWeights = floats('signed_weights');
     const signedIdf = floats('signed_idf');
     const bias = Float64Array.from(floats('bias'));
@@ -94,7 +102,10 @@ export class LinearWeights {
 
   /** The slot of a token id in the tables, or -1 when the model does not know it. */
   slot(id: number): number {
-    const slot = (id + this.displacement[id % this.buckets]) % this.slots;
+    // Ids above 2^31 are doubles to V8, whose % is a slow fmod: divide and floor instead (exact below 2^53).
+    const bucket = id - Math.floor(id / this.buckets) * this.buckets;
+    const displaced = id + this.displacement[bucket];
+    const slot = displaced - Math.floor(displaced / this.slots) * this.slots;
     return this.keys[slot] === id && this.signedIdf[slot] !== 0 ? slot : -1;
   }
 
@@ -111,9 +122,4 @@ export class LinearWeights {
 function firstField(fields: Iterable<ProtobufField>, number: number): Uint8Array | undefined {
   for (const field of fields) if (field.number === number && field.bytes) return field.bytes;
   return undefined;
-}
-
-/** raw_data may sit at any offset in the model's bytes: copy to an aligned buffer. */
-function copy(raw: Uint8Array): Uint8Array {
-  return raw.slice();
 }

@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { PAD_TOKEN_ID } from '../model-contract';
-import { fnv1a, namespaceSeed } from './hash';
+import { FNV_PRIME, fnv1a, namespaceSeed } from './hash';
 import { countCharNgrams, countWordNgrams, countWords } from './ngram-counts';
 import { normalizeText } from './normalize';
 import { TokenCounter } from './token-counter';
-import { charTokenId, wordTokenId } from './token-ids';
+import { charTokenId, isCharTokenId, wordTokenId } from './token-ids';
 import { tokenizeWords } from './tokenize';
 
 export const FEATURIZER_NAME = 'tweet-hash';
@@ -176,12 +176,7 @@ export type TokenBlock = 'word' | 'char';
 export function forEachTokenString(text: string, spec: FeaturizerSpec, emit: (gram: string, block: TokenBlock) => void): void {
   const { options } = parseFeaturizerSpec(spec);
   const normalized = normalizeText(text);
-  if (options.word_ngrams) {
-    const [minN, maxN] = options.word_ngrams;
-    const { sequence, extras } = tokenizeWords(normalized, options);
-    forEachWordNgram(sequence, minN, maxN, (gram) => emit(gram, 'word'));
-    if (minN === 1) for (const extra of extras) emit(extra, 'word');
-  }
+  forEachWordTokenString(normalized, options, (gram) => emit(gram, 'word'));
   if (options.char_ngrams) {
     const [minN, maxN] = options.char_ngrams;
     for (const chunk of charNgramChunks(normalized, options.char_mode)) {
@@ -190,6 +185,15 @@ export function forEachTokenString(text: string, spec: FeaturizerSpec, emit: (gr
       }
     }
   }
+}
+
+/** The word-block tokens of normalised text: word n-grams, then the extras. */
+function forEachWordTokenString(normalized: string, options: FeaturizerOptions, emit: (gram: string) => void): void {
+  if (!options.word_ngrams) return;
+  const [minN, maxN] = options.word_ngrams;
+  const { sequence, extras } = tokenizeWords(normalized, options);
+  forEachWordNgram(sequence, minN, maxN, emit);
+  if (minN === 1) for (const extra of extras) emit(extra);
 }
 
 /** The id a token string gets in its block (the hot loops in ngram-counts.ts compute the same). */
@@ -202,13 +206,32 @@ export function tokenId(gram: string, block: TokenBlock): number {
  * from ids back to strings. Ids that no token string of the text hashes to stay unnamed.
  */
 export function tokenNames(text: string, spec: FeaturizerSpec, ids: Iterable<number>): Map<number, { ngram: string; block: TokenBlock }> {
+  const { options } = spec; // a model's spec, parsed when it was loaded
   const wanted = new Set(ids);
   const names = new Map<number, { ngram: string; block: TokenBlock }>();
-  forEachTokenString(text, spec, (gram, block) => {
-    if (names.size === wanted.size) return;
-    const id = tokenId(gram, block);
-    if (wanted.has(id) && !names.has(id)) names.set(id, { ngram: gram, block });
-  });
+  const normalized = normalizeText(text);
+  const wantedIds = [...wanted];
+  if (wantedIds.some((id) => !isCharTokenId(id))) {
+    forEachWordTokenString(normalized, options, (gram) => {
+      const id = tokenId(gram, 'word');
+      if (wanted.has(id) && !names.has(id)) names.set(id, { ngram: gram, block: 'word' });
+    });
+  }
+  if (options.char_ngrams && wantedIds.some(isCharTokenId)) {
+    // The character n-grams hashed as countCharNgrams does, a string made only for the ids wanted.
+    const [minN, maxN] = options.char_ngrams;
+    for (const chunk of charNgramChunks(normalized, options.char_mode)) {
+      for (let start = 0; start < chunk.length && names.size < wanted.size; start++) {
+        let h = CHAR_SEED | 0;
+        for (let end = start; end < Math.min(chunk.length, start + maxN); end++) {
+          h = Math.imul(h ^ chunk.charCodeAt(end), FNV_PRIME);
+          if (end + 1 - start < minN) continue;
+          const id = charTokenId(h >>> 0);
+          if (wanted.has(id) && !names.has(id)) names.set(id, { ngram: chunk.slice(start, end + 1), block: 'char' });
+        }
+      }
+    }
+  }
   return names;
 }
 

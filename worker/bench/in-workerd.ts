@@ -5,7 +5,9 @@
  * process's CPU time (utime + stime from /proc, background compile and GC threads included)
  * divided by n is the cost; each piece is warmed up, then measured 3 times, median reported.
  * Prints one JSON object: µs per op for featurize, ort_run (featurize + one ORT run), predict,
- * app_health and app_single (worker/app.ts's fetch, request logging off).
+ * app_health and app_single (worker/app.ts's fetch, request logging off), app_single_explain (the
+ * same with ?explain=true), and per 100 validation tweets: support_100 (the language/support
+ * signal, worker/support/text-support.ts) and detect_100 (tinyld on every tweet, no shortcut).
  *
  *   node --import tsx worker/bench/in-workerd.ts [--seconds 1]
  */
@@ -18,7 +20,7 @@ import { CLOCK_TICKS_PER_SECOND, freePort, readStat, sleep } from './lib/procs';
 import { benchTexts } from './lib/texts';
 import { workerdBinary } from './lib/workerd';
 
-const OPS = ['featurize', 'ort_run', 'predict', 'app_health', 'app_single'] as const;
+const OPS = ['featurize', 'ort_run', 'predict', 'app_health', 'app_single', 'app_single_explain', 'support_100', 'detect_100'] as const;
 const CONFIG = 'worker/bench/in-workerd/wrangler.toml';
 
 const args = process.argv.slice(2);
@@ -40,11 +42,12 @@ try {
   const config = await writeWorkerdConfig({ outdir }, port, CONFIG);
   const workerd = spawn(workerdBinary(), ['serve', config], { stdio: 'ignore' });
   try {
-    const { single } = await benchTexts();
-    const url = (op: string, n: number) => `http://127.0.0.1:${port}/?op=${op}&n=${n}&text=${encodeURIComponent(single)}`;
+    const { single, batch } = await benchTexts();
+    const body = JSON.stringify({ text: single, batch });
+    const url = (op: string, n: number) => `http://127.0.0.1:${port}/?op=${op}&n=${n}`;
     const run = async (op: string, n: number): Promise<number> => {
       const before = cpuSeconds(workerd.pid!);
-      const response = await fetch(url(op, n));
+      const response = await fetch(url(op, n), { method: 'POST', body });
       if (!response.ok) throw new Error(`${op}: HTTP ${response.status} ${await response.text()}`);
       return cpuSeconds(workerd.pid!) - before;
     };
