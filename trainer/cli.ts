@@ -5,6 +5,7 @@ import { monitorCommand, usage as monitorUsage } from './commands/monitor';
 import { publishCommand, usage as publishUsage } from './commands/publish';
 import { pullCommand, usage as pullUsage } from './commands/pull';
 import { retrainCommand, usage as retrainUsage } from './commands/retrain';
+import { selfLabelCommand, usage as selfLabelUsage } from './commands/self-label';
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { UsageError } from './commands/usage-error';
 
@@ -16,6 +17,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   merge: mergeCommand,
   retrain: retrainCommand,
   monitor: monitorCommand,
+  'self-label': selfLabelCommand,
 };
 
 const help = `usage: trainer <command> [flags]
@@ -27,7 +29,8 @@ commands:
   ${pullUsage}
   ${mergeUsage}
   ${retrainUsage}
-  ${monitorUsage}`;
+  ${monitorUsage}
+  ${selfLabelUsage}`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
