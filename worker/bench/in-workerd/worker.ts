@@ -2,10 +2,10 @@
  * A measuring worker for `npm run bench:serve` (in-workerd.ts builds and drives it): each request
  * repeats one piece of a prediction `n` times inside workerd, with no HTTP server in between, so
  * the workerd process's CPU time divided by `n` is that piece's cost there.
- *   POST /?n=1000&op=featurize|ort_run|predict|app_health|app_single|app_single_explain|support_100|detect_100|console_log
+ *   POST /?n=1000&op=featurize|ort_run|predict|app_health|app_single|app_single_explain|app_single_explain_body|predict_explain|support_100|detect_10|console_log
  * with a JSON body {text, batch}: the serving benchmark's single tweet and its 100 batch tweets. The
  * app is worker/app.ts with the bundled model, request logging off (console_log measures that part
- * alone). support_100 and detect_100 run once per batch tweet (divide by 100 for one tweet).
+ * alone). support_100 runs once per batch tweet, detect_10 on the first 10 (divide for one tweet).
  */
 import { SentimentModel } from '../../../shared/sentiment-model';
 import { Featurizer } from '../../../shared/featurizer/index';
@@ -29,8 +29,8 @@ async function ops(model: SentimentModel, env: unknown, ctx: unknown, batch: str
   const session = (model as unknown as { session: { run(feeds: Record<string, unknown>): Promise<unknown> } }).session;
   app ??= createApp({ runtime: 'workerd', models, config: { ...SERVING_DEFAULTS, logRequests: false }, intake: INTAKE_DEFAULTS, capture: null });
   const known = (await model.predict(batch)).map((prediction) => prediction.known);
-  const single = (path: string) => async (text: string) => {
-    const body = JSON.stringify({ text });
+  const single = (path: string, options: Record<string, boolean> = {}) => async (text: string) => {
+    const body = JSON.stringify({ text, ...options });
     const request = new Request(`http://bench${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'content-length': String(body.length) } });
     return (await app!.fetch(request, env as never, ctx as never)).text();
   };
@@ -45,11 +45,13 @@ async function ops(model: SentimentModel, env: unknown, ctx: unknown, batch: str
       });
     },
     predict: (text) => model.predict([text]),
+    predict_explain: (text) => model.predict([text], { explain: true }),
     app_health: async () => (await app!.fetch(new Request('http://bench/health'), env as never, ctx as never)).text(),
     app_single: single('/v1/sentiment'),
     app_single_explain: single('/v1/sentiment?explain=true'),
+    app_single_explain_body: single('/v1/sentiment', { explain: true }),
     support_100: () => batch.forEach((text, i) => textSupport(text, known[i])),
-    detect_100: () => batch.forEach((text) => detect(text)),
+    detect_10: () => batch.slice(0, 10).forEach((text) => detect(text)),
     console_log: () => console.log(line),
   };
 }
