@@ -45,7 +45,10 @@ export class ModelContractError extends Error {
 export class SentimentModel {
   private readonly featurizer: Featurizer;
   /** One text, batched with the other single texts asked for in the same event-loop turn. */
-  readonly predictOne: (text: string) => Promise<ScoredText> = coalesce((texts: readonly string[]) => this.predict(texts));
+  private readonly coalesced: (text: string) => Promise<ScoredText> = coalesce((texts: readonly string[]) => this.predict(texts));
+  /** Predictions started and not yet finished (a coalesced one counts from the call): releaseWhenIdle waits for them. */
+  private inFlight = 0;
+  private onIdle: (() => void) | null = null;
 
   private constructor(
     private readonly ort: OrtRuntime,
@@ -83,26 +86,52 @@ export class SentimentModel {
 
   async predict(texts: readonly string[], options: PredictOptions = {}): Promise<ScoredText[]> {
     if (texts.length === 0) return [];
-    const batch = this.featurizer.batch(texts);
-    const probabilities = await this.run(batch);
+    this.inFlight++;
+    try {
+      const batch = this.featurizer.batch(texts);
+      const probabilities = await this.run(batch);
+      return texts.map((text, row) => this.scored(text, batch, row, probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS), options));
+    } finally {
+      this.finished();
+    }
+  }
+
+  private scored(text: string, batch: TokenBatch, row: number, probabilities: Float32Array, options: PredictOptions): ScoredText {
+    const prediction: ScoredText = { ...toPrediction(probabilities), known: null };
     const weights = this.weights;
-    return texts.map((text, row) => {
-      const rowProbabilities = probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS);
-      const prediction: ScoredText = { ...toPrediction(rowProbabilities), known: null };
-      if (weights) {
-        const tokens = rowTokens(batch, row);
-        prediction.known = knownShares(weights, tokens);
-        if (options.explain) {
-          const [label, versus] = topTwo(rowProbabilities);
-          prediction.explanation = explain(weights, this.featurizerSpec, text, tokens, label, versus);
-        }
-      } else if (options.explain) prediction.explanation = null;
-      return prediction;
-    });
+    if (weights) {
+      const tokens = rowTokens(batch, row);
+      prediction.known = knownShares(weights, tokens);
+      if (options.explain) {
+        const [label, versus] = topTwo(probabilities);
+        prediction.explanation = explain(weights, this.featurizerSpec, text, tokens, label, versus);
+      }
+    } else if (options.explain) prediction.explanation = null;
+    return prediction;
+  }
+
+  async predictOne(text: string): Promise<ScoredText> {
+    this.inFlight++;
+    try {
+      return await this.coalesced(text);
+    } finally {
+      this.finished();
+    }
+  }
+
+  private finished(): void {
+    if (--this.inFlight === 0 && this.onIdle) this.onIdle();
   }
 
   async release(): Promise<void> {
     await this.session.release();
+  }
+
+  /** Releases the session once the predictions already started have finished (a replaced model). */
+  async releaseWhenIdle(): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
+    this.onIdle = null;
+    await this.release();
   }
 }
 

@@ -21,8 +21,8 @@ export const UPSERT_MINUTE = `INSERT INTO ${MINUTES_TABLE} (minute, model_versio
 export const upsertParams = (row: MinuteCounts) => [row.minute, row.model_version, ...COUNTER_FIELDS.map((f) => row[f])];
 
 /**
- * Rollup, as one transaction: minutes before the cutoff (bind it twice, an hour boundary) are
- * added to their hour and deleted; hours before the second cutoff are dropped.
+ * Rollup, as one transaction: minutes before the first cutoff (an hour boundary; bound to the
+ * first two statements) are added to their hour and deleted; hours before the second are dropped.
  * (`WHERE` before `ON CONFLICT` is what SQLite needs to parse an upsert from a SELECT.)
  */
 export const ROLLUP = [

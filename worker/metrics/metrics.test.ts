@@ -156,7 +156,7 @@ describe('the routes', () => {
 
     const health = await (await app.request('/health')).json();
     expect(health.alerts).toEqual({ status: 'not_judged', window_days: 7, firing: [] });
-  });
+  }, 30_000); // the first prediction loads ORT: seconds on a busy machine
 
   it('asks for the admin key when access is admin: Bearer or HTTP Basic', async () => {
     const app = build('admin');

@@ -18,7 +18,7 @@ export interface AlertPolicy {
 export const ALERT_POLICY: AlertPolicy = retrainConfig.alerts;
 
 export interface MonitoringSettings {
-  /** Bearer key for the dashboard and /v1/metrics (and, with issue 12, admin endpoints); undefined = none. */
+  /** The admin key (ADMIN_API_KEY), asked for by the dashboard and /v1/metrics when access is 'admin'; undefined = none. */
   adminApiKey: string | undefined;
   /** 'public', or 'admin' (the admin key is needed). */
   access: 'public' | 'admin';
@@ -54,6 +54,8 @@ const envSchema = z
     METRICS_HOUR_RETENTION_D: number(90, 8, 3_650),
   })
   .refine((e) => e.DASHBOARD_ACCESS !== 'admin' || e.ADMIN_API_KEY, { message: 'DASHBOARD_ACCESS=admin needs ADMIN_API_KEY', path: ['DASHBOARD_ACCESS'] });
+
+export const MONITORING_ENV_KEYS = ['ADMIN_API_KEY', 'DASHBOARD_ACCESS', 'METRICS', 'METRICS_FLUSH_S', 'METRICS_MINUTE_RETENTION_H', 'METRICS_HOUR_RETENTION_D'] as const;
 
 /** Default access: behind the admin key when one is set, public otherwise. Errors never echo the key. */
 export function monitoringSettingsFromEnv(env: Record<string, unknown>): MonitoringSettings {
