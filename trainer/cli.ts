@@ -1,4 +1,5 @@
 /** The trainer's command line: `tsx trainer/cli.ts <command> [flags]`, one module per command. */
+import { behaviourCommand, usage as behaviourUsage } from './commands/behaviour';
 import { evaluateCommand, usage as evaluateUsage } from './commands/evaluate';
 import { mergeCommand, usage as mergeUsage } from './commands/merge';
 import { monitorCommand, usage as monitorUsage } from './commands/monitor';
@@ -16,6 +17,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   merge: mergeCommand,
   retrain: retrainCommand,
   monitor: monitorCommand,
+  behaviour: behaviourCommand,
 };
 
 const help = `usage: trainer <command> [flags]
@@ -27,7 +29,8 @@ commands:
   ${pullUsage}
   ${mergeUsage}
   ${retrainUsage}
-  ${monitorUsage}`;
+  ${monitorUsage}
+  ${behaviourUsage}`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

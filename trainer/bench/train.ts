@@ -1,7 +1,8 @@
 /**
  * `npm run bench:train`: wall time and peak memory of training the default model on the full
- * TweetEval train split, and the same for scikit-learn run side by side when python3 has it
- * (Debian: apt-get install python3-sklearn). Writes trainer/bench/results/train.json.
+ * TweetEval train split, with the default config's featurizer and with featurizer v1 (the
+ * previous model's) in the same run, and the same for scikit-learn side by side when python3 has
+ * it (Debian: apt-get install python3-sklearn). Writes trainer/bench/results/train.json.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,15 +15,17 @@ import { parseTrainingConfig } from '../model/training-config';
 import { columnIndex, predictTokens } from '../model/linear-model';
 import { computeMetrics } from '../evaluate/metrics';
 import { labelIndex } from '../../shared/labels';
+import type { FeaturizerVersion } from '../../shared/featurizer/index';
 
 const TRAIN = 'datasets/tweeteval/train.csv';
 const VALIDATION = 'datasets/tweeteval/val.csv';
 const CONFIG = 'trainer/configs/default.json';
 const OUT = 'trainer/bench/results/train.json';
 
-async function benchOurs() {
+async function benchOurs(featurizerVersion?: FeaturizerVersion) {
   const start = performance.now();
-  const config = parseTrainingConfig(JSON.parse(await readFile(CONFIG, 'utf8')));
+  const file = JSON.parse(await readFile(CONFIG, 'utf8'));
+  const config = parseTrainingConfig(featurizerVersion ? { ...file, featurizer: { ...file.featurizer, version: featurizerVersion } } : file);
   const { rows } = cleanRows(await readLabelledCsv(TRAIN));
   const { model, stats } = trainModel(rows, config, (message) => console.error(`  ${message}`));
   const onnx = exportOnnxModel(model, { modelVersion: 'v1', createdAt: new Date().toISOString() });
@@ -36,7 +39,7 @@ async function benchOurs() {
   );
   const metrics = computeMetrics(validation.map((row) => labelIndex(row.label)), probabilities);
   return {
-    implementation: 'edge-sentiment (TypeScript)',
+    implementation: `edge-sentiment (TypeScript), featurizer v${config.featurizer.version}`,
     total_seconds: totalSeconds,
     vectorize_seconds: stats.vectorizeSeconds,
     solve_seconds: stats.solveSeconds,
@@ -62,11 +65,15 @@ function benchScikitLearn(): Record<string, unknown> | null {
 
 console.error(`training the default model (${CONFIG}) on ${TRAIN}…`);
 const ours = await benchOurs();
+console.error('training the same config with featurizer v1…');
+const oursV1 = await benchOurs(1);
 const baseline = benchScikitLearn();
 const result = {
   machine: { cpus: availableParallelism(), node: process.version },
   ours,
+  ours_featurizer_v1: oursV1,
   baseline,
+  ratio_time_vs_featurizer_v1: ours.total_seconds / oursV1.total_seconds,
   ratio_time_vs_baseline: baseline ? ours.total_seconds / (baseline.total_seconds as number) : null,
 };
 await mkdir('trainer/bench/results', { recursive: true });

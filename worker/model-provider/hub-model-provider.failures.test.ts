@@ -63,10 +63,10 @@ describe('versions that must not serve', () => {
     {
       name: 'a model with an unknown featurizer version',
       publish: (repo) => {
-        const tiny = tinyModel({ featurizer: { ...featurizerSpec(), version: 2 as 1 }, version: 'v2' });
+        const tiny = tinyModel({ featurizer: { ...featurizerSpec(), version: 99 as 1 }, version: 'v2' });
         return publishVersion(hub, repo, { ...tiny, restamp: false });
       },
-      error: /unsupported featurizer .*"version":2.*implements tweet-hash v1/,
+      error: /unsupported featurizer .*"version":99.*implements tweet-hash v1, v2/,
       downloadsModel: true,
     },
     {
