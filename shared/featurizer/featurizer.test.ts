@@ -4,7 +4,7 @@ import { parseLabelledCsv } from '../../trainer/data/csv';
 import { featurizerDigest } from './digest';
 import { fnv1a, namespaceSeed } from './hash';
 import { Featurizer, FEATURIZER_VERSIONS, featurizerSpec, isCharTokenId, parseFeaturizerSpec, tokenStrings } from './index';
-import { normalizeText } from './normalize';
+import { expandContractions, normalizeText } from './normalize';
 import { tokenizeWords } from './tokenize';
 import golden from './validation-digest.json';
 
@@ -25,6 +25,14 @@ describe('normalizeText', () => {
   });
   it('collapses whitespace and trims', () => {
     expect(normalizeText('  a \t\n b  ')).toBe('a b');
+  });
+});
+
+describe('expandContractions (featurizer v2)', () => {
+  it('writes negations, pronoun + is and clitics out, and leaves possessives alone', () => {
+    expect(expandContractions("i don't know, it's john's, i'm sure we'll see. won't, can't, ain't, let's")).toBe(
+      'i do not know, it is john\'s, i am sure we will see. will not, can not, is not, let us',
+    );
   });
 });
 

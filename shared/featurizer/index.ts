@@ -158,15 +158,17 @@ export class Featurizer {
     const counter = this.counter;
     counter.reset();
     const normalized = normalize(text, this.spec);
+    let negated: string[] = [];
     if (options.word_ngrams) {
       const [minN, maxN] = options.word_ngrams;
-      const { sequence, extras } = wordTokens(normalized, this.spec);
+      const { sequence, extras, negatedWords } = wordTokens(normalized, this.spec);
       countWordNgrams(counter, WORD_SEED, sequence, minN, maxN);
       if (minN === 1) countWords(counter, WORD_SEED, extras);
+      negated = negatedWords;
     }
     if (options.char_ngrams) {
       const [minN, maxN] = options.char_ngrams;
-      countCharNgrams(counter, CHAR_SEED, normalized, minN, maxN, options.char_mode);
+      countCharNgrams(counter, CHAR_SEED, charText(normalized, negated), minN, maxN, options.char_mode);
     }
   }
 }
@@ -176,15 +178,17 @@ export function tokenStrings(text: string, spec: FeaturizerSpec): string[] {
   const { options } = parseFeaturizerSpec(spec);
   const normalized = normalize(text, spec);
   const out: string[] = [];
+  let negated: string[] = [];
   if (options.word_ngrams) {
     const [minN, maxN] = options.word_ngrams;
-    const { sequence, extras } = wordTokens(normalized, spec);
+    const { sequence, extras, negatedWords } = wordTokens(normalized, spec);
     forEachWordNgram(sequence, minN, maxN, (gram) => out.push(gram));
     if (minN === 1) out.push(...extras);
+    negated = negatedWords;
   }
   if (options.char_ngrams) {
     const [minN, maxN] = options.char_ngrams;
-    for (const chunk of charNgramChunks(normalized, options.char_mode)) {
+    for (const chunk of charNgramChunks(charText(normalized, negated), options.char_mode)) {
       for (let start = 0; start < chunk.length; start++) {
         for (let n = minN; n <= maxN && start + n <= chunk.length; n++) out.push(chunk.slice(start, start + n));
       }
@@ -203,13 +207,25 @@ function normalize(text: string, spec: FeaturizerSpec): string {
  * The word sequence n-grams are built from, and the unigrams that take no part in them: hashtags,
  * and from v2 the lexicon pseudo-tokens (which read the negation marks, so they need them on).
  */
-function wordTokens(normalized: string, spec: FeaturizerSpec): { sequence: string[]; extras: string[] } {
+function wordTokens(normalized: string, spec: FeaturizerSpec): { sequence: string[]; extras: string[]; negatedWords: string[] } {
   const words = tokenizeWords(normalized, spec.options);
-  if (spec.version >= 2) {
-    lexiconTokens(spec.options.negation ? words : tokenizeWords(normalized, { negation: true }), words.extras);
-  }
-  return words;
+  const negatedWords = spec.version >= 2 ? lexiconTokens(spec.options.negation ? words : tokenizeWords(normalized, { negation: true }), words.extras) : [];
+  return { ...words, negatedWords };
 }
+
+/**
+ * The text character n-grams are read from. v2 leaves out negated lexicon words: the characters of
+ * "bad" in "not bad at all" would otherwise count as they do in "bad" (the word-block tokens say
+ * what the negation did).
+ */
+function charText(normalized: string, negatedWords: readonly string[]): string {
+  if (negatedWords.length === 0) return normalized;
+  return normalized
+    .split(' ')
+    .filter((chunk) => !negatedWords.includes(chunk.replace(NOT_WORD, '')))
+    .join(' ');
+}
+const NOT_WORD = /[^\p{L}\p{M}\p{N}_\p{Extended_Pictographic}]/gu;
 
 function forEachWordNgram(words: string[], minN: number, maxN: number, emit: (gram: string) => void): void {
   for (let start = 0; start < words.length; start++) {

@@ -10,8 +10,8 @@ describe('lexicon pseudo-tokens (featurizer v2)', () => {
     expect(pseudo('what a terrible day')).toEqual(['~lex-3', '~lex-', '~last-', '~sum-2']);
   });
   it('marks negated hits apart, so "not bad" and "not good" generalise across words', () => {
-    expect(pseudo('not bad at all')).toEqual(['~not-', '~last+', '~sum+1']);
-    expect(pseudo("it isn't good")).toEqual(['~not+', '~last-', '~sum-1']);
+    expect(pseudo('not bad at all')).toEqual(['~not-', '~lex+1', '~lex+', '~last+', '~sum+1']);
+    expect(pseudo("it isn't good")).toEqual(['~not+', '~lex-1', '~lex-', '~last-', '~sum-1']);
   });
   it('flags a negation of nothing the lexicon knows', () => {
     expect(pseudo('this is not a plane')).toEqual(['~not0']);
@@ -23,13 +23,13 @@ describe('lexicon pseudo-tokens (featurizer v2)', () => {
     expect(pseudo('although it was bad, I loved it')).toEqual(['~pre-', '~lex+3', '~lex+', '~last+', '~sum+2']);
   });
   it('negates a whole sentence after a negated opinion verb', () => {
-    expect(pseudo("I don't think, given what I know, that it is good.")).toEqual(['~not+', '~last-', '~sum-1']);
+    expect(pseudo("I don't think, given what I know, that it is good.")).toEqual(['~not+', '~lex-1', '~lex-', '~last-', '~sum-1']);
     expect(pseudo("I don't think, given what I know, that it is a plane. Good")).toEqual(['~not0', '~lex+3', '~lex+', '~last+', '~sum+2']);
   });
   it('reads a bare negation as denying what came before', () => {
-    expect(pseudo("I thought it would be awful, but it wasn't.")).toEqual(['~pre-', '~not-', '~last+', '~sum+1']);
-    expect(pseudo('I thought it would be great, but it was not')).toEqual(['~pre+', '~not+', '~last-', '~sum-1']);
-    expect(pseudo('Did I think it was good? No.')).toEqual(['~pre+', '~not+', '~last-', '~sum-1']);
+    expect(pseudo("I thought it would be awful, but it wasn't.")).toEqual(['~pre-', '~not-', '~lex+1', '~lex+', '~last+', '~sum+1']);
+    expect(pseudo('I thought it would be great, but it was not')).toEqual(['~pre+', '~not+', '~lex-1', '~lex-', '~last-', '~sum-1']);
+    expect(pseudo('Did I think it was good? No.')).toEqual(['~pre+', '~not+', '~lex-1', '~lex-', '~last-', '~sum-1']);
   });
   it('scores emoji with the same tokens as words (the training data has no emoji)', () => {
     expect(pseudo('😍')).toEqual(['~lex+3', '~lex+', '~last+', '~sum+2']);
@@ -41,7 +41,23 @@ describe('lexicon pseudo-tokens (featurizer v2)', () => {
   });
   it('adds lexicon tokens even when the model does not mark negation in its words', () => {
     const unmarked = featurizerSpec({ char_ngrams: null, negation: false }, 2);
-    expect(tokenStrings('not bad', unmarked)).toEqual(['not', 'not bad', 'bad', '~not-', '~last+', '~sum+1']);
+    expect(tokenStrings('not bad', unmarked)).toEqual(['not', 'not bad', 'bad', '~not-', '~lex+1', '~lex+', '~last+', '~sum+1']);
+  });
+  it('keeps the score of a lexicon word of 5+ letters with two adjacent letters swapped', () => {
+    expect(pseudo('the book was bornig')).toEqual(pseudo('the book was boring'));
+    expect(pseudo('lots of it')).toEqual([]); // "lost" is too short to have typo variants
+  });
+  it('leaves the characters of negated lexicon words out of the character n-grams', () => {
+    const chars = featurizerSpec({ word_ngrams: [1, 1], char_ngrams: [3, 3] }, 2);
+    const grams = tokenStrings("This hotel isn't terrible.", chars);
+    expect(grams).toContain('terrible_neg');
+    expect(grams).toContain('hot');
+    expect(grams.filter((gram) => /ter|rib|ble/.test(gram))).toEqual(['terrible_neg']);
+    expect(tokenStrings('This hotel is terrible.', chars)).toContain('rib');
+  });
+  it('writes contractions out, so both spellings give the same tokens', () => {
+    const full = featurizerSpec({}, 2);
+    expect(tokenStrings("I don't love it, it's meh", full)).toEqual(tokenStrings('I do not love it, it is meh', full));
   });
   it('v1 emits no pseudo-tokens', () => {
     expect(tokenStrings('not bad 😍', featurizerSpec({ char_ngrams: null }, 1))).toEqual(['not', 'not bad_neg', 'bad_neg', 'bad_neg 😍', '😍']);

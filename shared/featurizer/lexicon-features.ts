@@ -9,24 +9,60 @@
  */
 import { AFINN_165 } from './lexicons/afinn-165';
 import { EMOJI_SENTIMENT } from './lexicons/emoji-sentiment';
-import { isNegation, NEGATION_SUFFIX, type WordTokens } from './tokenize';
+import { isNegation, NEGATION_SUFFIX, NEGATIONS, type WordTokens } from './tokenize';
 
-/** Word (or phrase, or emoji) -> integer valence in [-5, 5]. */
-const SCORES = new Map<string, number>([...Object.entries(AFINN_165), ...Object.entries(EMOJI_SENTIMENT)]);
-const PHRASE_LENGTHS = new Map<string, number[]>(); // first word -> lengths of the phrases it starts, longest first
-for (const key of SCORES.keys()) {
-  const words = key.split(' ');
-  // Phrases that start with a negation ("not good", "can't stand") are left to the negation handling below.
-  if (words.length < 2 || isNegation(words[0])) continue;
-  PHRASE_LENGTHS.set(words[0], [...(PHRASE_LENGTHS.get(words[0]) ?? []), words.length].sort((a, b) => b - a));
+/** What a word means to the scan below; one map lookup per word, as most words are none of these. */
+interface Entry {
+  /** Integer valence in [-5, 5] (AFINN-165 word or emoji). */
+  score?: number;
+  role?: 'contrast' | 'concessive' | 'negation' | 'used';
+  /** Lengths of the AFINN phrases the word starts ("fed up"), longest first. */
+  phrases?: number[];
 }
 
 /** Words after which what came before in the text is the less important part: "nice, but slow". */
-const CONTRAST = new Set(['but', 'however', 'nevertheless', 'nonetheless', 'except']);
+const CONTRAST = ['but', 'however', 'nevertheless', 'nonetheless', 'except'];
 /** Words that open a clause that is the less important part: "although it was slow, I liked it". */
-const CONCESSIVE = new Set(['although', 'though', 'despite', 'whereas']);
+const CONCESSIVE = ['although', 'though', 'despite', 'whereas'];
 /** A negated opinion verb negates the rest of the sentence, across commas: "I don't think, given…, that it is good". */
 const OPINION_VERBS = new Set(['think', 'believe', 'say', 'feel', 'expect', 'guess', 'suppose', 'agree']);
+
+/** Word (or emoji) -> its entry; phrases ("fed up") are looked up in PHRASES from their first word. */
+const ENTRIES = new Map<string, Entry>();
+const PHRASES = new Map<string, number>();
+const AFINN_PHRASE_WORDS = new Set(Object.keys(AFINN_165).flatMap((key) => key.split(' ')));
+const entry = (word: string): Entry => ENTRIES.get(word) ?? (ENTRIES.set(word, {}), ENTRIES.get(word)!);
+for (const [key, score] of [...Object.entries(AFINN_165), ...Object.entries(EMOJI_SENTIMENT)]) {
+  const words = key.split(' ');
+  if (words.length === 1) entry(key).score = score;
+  // Phrases that start with a negation ("not good", "can't stand") are left to the negation handling below.
+  else if (!isNegation(words[0])) {
+    PHRASES.set(key, score);
+    const first = entry(words[0]);
+    first.phrases = [...(first.phrases ?? []), words.length].sort((a, b) => b - a);
+  }
+}
+// A typo (two adjacent letters swapped, as CheckList makes them) keeps a word's score: "bornig" is
+// "boring". Only words of 5+ letters, and never where the variant is a lexicon word itself.
+const TYPO_MIN_LENGTH = 5;
+for (const [word, { score }] of [...ENTRIES]) {
+  if (score === undefined || word.length < TYPO_MIN_LENGTH || !/^[a-z]+$/.test(word)) continue;
+  for (let k = 0; k + 1 < word.length; k++) {
+    if (word[k] === word[k + 1]) continue;
+    const variant = word.slice(0, k) + word[k + 1] + word[k] + word.slice(k + 2);
+    if (!ENTRIES.has(variant) && !AFINN_PHRASE_WORDS.has(variant)) ENTRIES.set(variant, { score });
+  }
+}
+for (const word of CONTRAST) entry(word).role = 'contrast';
+for (const word of CONCESSIVE) entry(word).role = 'concessive';
+for (const word of NEGATIONS) entry(word).role = 'negation';
+entry('used').role = 'used';
+
+/**
+ * How many times each pseudo-token is counted. With sublinear TF its value is 1 + ln(weight) times
+ * a word's of the same IDF: chosen on TweetEval validation and the behavioural suite.
+ */
+export const LEXICON_WEIGHT = 1;
 
 interface Hit {
   score: number;
@@ -41,7 +77,18 @@ const sign = (score: number) => (score > 0 ? '+' : '-');
  * Appends the pseudo-tokens of a tokenised text to `out`. `words` is tokenizeWords' output with
  * negation marking on.
  */
-export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): void {
+export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): string[] {
+  const start = out.length;
+  const negatedWords = scan(words, out);
+  // Each pseudo-token counts LEXICON_WEIGHT times, so its TF-IDF value stands out among the words'.
+  const end = out.length;
+  for (let copy = 1; copy < LEXICON_WEIGHT; copy++) for (let k = start; k < end; k++) out.push(out[k]);
+  return negatedWords;
+}
+
+/** Appends the pseudo-tokens; returns the lexicon words that were negated (usually none). */
+function scan(words: Readonly<WordTokens>, out: string[]): string[] {
+  const negatedWords: string[] = [];
   const { sequence, clauseEnds, sentenceEnds } = words;
   const hits: Hit[] = [];
   let clause = 0;
@@ -51,28 +98,39 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): void 
   let negationScopeEnd = -1; // end of the open negation scope that has had no hit yet
   for (let i = 0; i < sequence.length; i++) {
     while (clause < clauseEnds.length && clauseEnds[clause] <= i) clause++;
-    while (sentence < sentenceEnds.length && sentenceEnds[sentence] <= i) sentence++;
-    const clauseEnd = clause < clauseEnds.length ? clauseEnds[clause] : sequence.length;
     if (negationScopeEnd >= 0 && i >= negationScopeEnd) {
       out.push('~not0'); // a negation of nothing the lexicon knows: "this is not a plane"
       negationScopeEnd = -1;
     }
     let word = sequence[i];
-    const marked = word.endsWith(NEGATION_SUFFIX);
-    if (marked) word = word.slice(0, -NEGATION_SUFFIX.length);
+    let marked = false;
+    let found = ENTRIES.get(word);
+    if (found === undefined) {
+      if (word.endsWith(NEGATION_SUFFIX)) {
+        marked = true;
+        word = word.slice(0, -NEGATION_SUFFIX.length);
+        found = ENTRIES.get(word);
+      } else if (word.endsWith("n't")) {
+        found = { role: 'negation' };
+      }
+      if (found === undefined) continue;
+    }
+    const clauseEnd = clause < clauseEnds.length ? clauseEnds[clause] : sequence.length;
+    const { role } = found;
 
-    if (CONTRAST.has(word)) {
+    if (role === 'contrast') {
       for (const hit of hits) hit.discounted = true;
       continue;
     }
-    if (CONCESSIVE.has(word) || (word === 'used' && sequence[i + 1] === 'to')) {
+    if (role === 'concessive' || (role === 'used' && sequence[i + 1] === 'to')) {
       discountUntil = clauseEnd;
       continue;
     }
-    if (!marked && isNegation(word)) {
+    if (role === 'negation' && !marked) {
       if (i + 1 < clauseEnd) {
         negationScopeEnd = clauseEnd;
         if (OPINION_VERBS.has(stripNegation(sequence[i + 1]))) {
+          while (sentence < sentenceEnds.length && sentenceEnds[sentence] <= i) sentence++;
           negatedUntil = sentence < sentenceEnds.length ? sentenceEnds[sentence] : sequence.length;
           negationScopeEnd = negatedUntil;
         }
@@ -83,14 +141,13 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): void 
       continue;
     }
 
-    let score = SCORES.get(word);
-    const phraseLengths = PHRASE_LENGTHS.get(word);
-    if (phraseLengths) {
-      for (const length of phraseLengths) {
+    let score = found.score;
+    if (found.phrases) {
+      for (const length of found.phrases) {
         if (i + length > sequence.length) continue;
         let phrase = word;
         for (let k = 1; k < length; k++) phrase += ' ' + stripNegation(sequence[i + k]);
-        const phraseScore = SCORES.get(phrase);
+        const phraseScore = PHRASES.get(phrase);
         if (phraseScore !== undefined) {
           score = phraseScore;
           i += length - 1;
@@ -99,7 +156,9 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): void 
       }
     }
     if (score === undefined) continue;
-    hits.push({ score, negated: marked || i < negatedUntil, discounted: i < discountUntil });
+    const negated = marked || i < negatedUntil;
+    if (negated) negatedWords.push(word);
+    hits.push({ score, negated, discounted: i < discountUntil });
     negationScopeEnd = -1;
   }
   if (negationScopeEnd >= 0) out.push('~not0');
@@ -113,7 +172,9 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): void 
       continue;
     }
     if (negated) {
-      out.push(`~not${s}`);
+      // Also a mild hit of the other polarity, so "not bad" shares weights with mildly good words.
+      const opposite = sign(-score);
+      out.push(`~not${s}`, `~lex${opposite}1`, `~lex${opposite}`);
     } else {
       out.push(`~lex${s}${Math.min(Math.abs(score), 4)}`, `~lex${s}`);
     }
@@ -127,6 +188,7 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): void 
     const bucket = Math.sign(sum) * Math.min(3, Math.round(Math.abs(sum) / 2)); // symmetric: -1.5 -> -2 as 1.5 -> 2
     out.push(bucket === 0 ? '~sum0' : `~sum${sign(bucket)}${Math.abs(bucket)}`);
   }
+  return negatedWords;
 }
 
 function stripNegation(word: string): string {

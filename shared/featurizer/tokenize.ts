@@ -15,7 +15,7 @@ const TOKEN = new RegExp(
   'gu',
 );
 
-const NEGATIONS = new Set([
+export const NEGATIONS = new Set([
   'not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'nowhere', 'cannot',
   'dont', 'cant', 'wont', 'didnt', 'doesnt', 'isnt', 'arent', 'wasnt', 'werent', 'shouldnt', 'wouldnt', 'couldnt', 'aint',
 ]);

@@ -1,18 +1,14 @@
 /** Scores a model on the behavioural suite: failure rate per test. */
 import { LABELS, NUM_LABELS, type Label } from '../../shared/labels';
+import type { BehaviourResult } from '../../shared/manifest';
 import type { BehaviourTest } from './suite';
 
 /** Row-major [texts.length, 3] probabilities, as SentimentModel.probabilities gives them. */
 export type Predict = (texts: readonly string[]) => Promise<Float32Array>;
 
-export interface TestResult {
-  name: string;
-  capability: string;
-  kind: BehaviourTest['kind'];
-  /** Cases (labelled) or pairs (invariance). */
-  n: number;
+/** n counts cases (labelled tests) or pairs (invariance tests). */
+export interface TestResult extends BehaviourResult {
   failures: number;
-  failure_rate: number;
   /** A few failing inputs, to read. */
   examples: string[];
 }
@@ -52,17 +48,17 @@ export async function runSuite(tests: readonly BehaviourTest[], predict: Predict
 }
 
 /** Failures over all labelled cases, and over all invariance pairs. */
-export function summarise(results: readonly TestResult[]): { labelled: number; invariance: number } {
+export function summarise(results: readonly BehaviourResult[]): { labelled: number; invariance: number } {
   const rate = (kind: BehaviourTest['kind']) => {
     const of = results.filter((r) => r.kind === kind);
     const n = of.reduce((sum, r) => sum + r.n, 0);
-    return n ? of.reduce((sum, r) => sum + r.failures, 0) / n : 0;
+    return n ? of.reduce((sum, r) => sum + r.failure_rate * r.n, 0) / n : 0;
   };
   return { labelled: rate('label'), invariance: rate('invariance') };
 }
 
 /** A Markdown table, one column of failure rates per model (for the terminal, the README and the model card). */
-export function behaviourTable(columns: readonly { name: string; results: readonly TestResult[] }[]): string {
+export function behaviourTable(columns: readonly { name: string; results: readonly BehaviourResult[] }[]): string {
   const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
   const lines = [
     `| test | capability | n | ${columns.map((c) => `${c.name} failures`).join(' | ')} |`,

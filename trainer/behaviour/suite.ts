@@ -110,7 +110,7 @@ const INVARIANCE_BASES = [
 function swapPairs(slot: 'name' | 'place', seed: number): [string, string][] {
   const next = random(seed);
   const pairs: [string, string][] = [];
-  for (const text of fill(INVARIANCE_BASES, { ...S, [slot]: [`{${slot}}`] }, seed)) {
+  for (const text of fill(INVARIANCE_BASES.filter((base) => base.includes(`{${slot}}`)), { ...S, [slot]: [`{${slot}}`] }, seed)) {
     const list = S[slot];
     const a = list[Math.floor(next() * list.length)];
     let b = list[Math.floor(next() * list.length)];

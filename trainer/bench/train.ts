@@ -24,12 +24,14 @@ const OUT = 'trainer/bench/results/train.json';
 
 async function benchOurs(featurizerVersion?: FeaturizerVersion) {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const file = JSON.parse(await readFile(CONFIG, 'utf8'));
   const config = parseTrainingConfig(featurizerVersion ? { ...file, featurizer: { ...file.featurizer, version: featurizerVersion } } : file);
   const { rows } = cleanRows(await readLabelledCsv(TRAIN));
   const { model, stats } = trainModel(rows, config, (message) => console.error(`  ${message}`));
   const onnx = exportOnnxModel(model, { modelVersion: 'v1', createdAt: new Date().toISOString() });
   const totalSeconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
 
   const validation = await readLabelledCsv(VALIDATION);
   const columns = columnIndex(model);
@@ -41,10 +43,12 @@ async function benchOurs(featurizerVersion?: FeaturizerVersion) {
   return {
     implementation: `edge-sentiment (TypeScript), featurizer v${config.featurizer.version}`,
     total_seconds: totalSeconds,
+    // CPU time of all threads: steadier than wall time when other processes share the machine.
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
     vectorize_seconds: stats.vectorizeSeconds,
     solve_seconds: stats.solveSeconds,
     iterations: stats.iterations,
-    peak_rss_mib: process.resourceUsage().maxRSS / 1024,
+    peak_rss_mib: process.resourceUsage().maxRSS / 1024, // of the process so far: the second run's includes the first's
     features: stats.vocabularySize,
     onnx_mib: onnx.length / 2 ** 20,
     validation: { macro_recall: metrics.macro_recall, macro_f1: metrics.macro_f1, accuracy: metrics.accuracy },
@@ -74,6 +78,7 @@ const result = {
   ours_featurizer_v1: oursV1,
   baseline,
   ratio_time_vs_featurizer_v1: ours.total_seconds / oursV1.total_seconds,
+  ratio_cpu_vs_featurizer_v1: ours.cpu_seconds / oursV1.cpu_seconds,
   ratio_time_vs_baseline: baseline ? ours.total_seconds / (baseline.total_seconds as number) : null,
 };
 await mkdir('trainer/bench/results', { recursive: true });

@@ -1,5 +1,6 @@
 /** The model repo's README.md: what the model is, how it was trained, how good it is. */
 import type { Manifest } from '../../shared/manifest';
+import { behaviourSection, lexiconSection } from './model-card-behaviour';
 
 const percent = (value: number) => (100 * value).toFixed(1);
 
@@ -41,6 +42,7 @@ and character n-grams, then multinomial logistic regression, exported as one sel
 
 ${metricsTable}
 
+${behaviourSection(manifest)}
 ## Training
 
 - Data: \`${manifest.training_data.source}\`${manifest.training_data.revision ? ` at revision \`${manifest.training_data.revision}\`` : ''}, ${manifest.training_data.rows} rows.
@@ -54,5 +56,6 @@ Inputs \`token_ids\` (int64 [batch, tokens], the featurizer's unique hashed ids,
 (float32, same shape); output \`probabilities\` (float32 [batch, 3], labels in the order negative, neutral, positive).
 Tokens must come from the featurizer named in the graph's metadata (the project's \`shared/featurizer\`); the
 project's runtimes refuse a featurizer version they do not implement.
-`;
+
+${lexiconSection(manifest)}`;
 }
