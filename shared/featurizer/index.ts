@@ -161,10 +161,10 @@ export class Featurizer {
     let negated: string[] = [];
     if (options.word_ngrams) {
       const [minN, maxN] = options.word_ngrams;
-      const { sequence, extras, negatedWords } = wordTokens(normalized, this.spec);
+      const { sequence, extras, dropped } = wordTokens(normalized, this.spec);
       countWordNgrams(counter, WORD_SEED, sequence, minN, maxN);
       if (minN === 1) countWords(counter, WORD_SEED, extras);
-      negated = negatedWords;
+      negated = dropped;
     }
     if (options.char_ngrams) {
       const [minN, maxN] = options.char_ngrams;
@@ -181,10 +181,10 @@ export function tokenStrings(text: string, spec: FeaturizerSpec): string[] {
   let negated: string[] = [];
   if (options.word_ngrams) {
     const [minN, maxN] = options.word_ngrams;
-    const { sequence, extras, negatedWords } = wordTokens(normalized, spec);
+    const { sequence, extras, dropped } = wordTokens(normalized, spec);
     forEachWordNgram(sequence, minN, maxN, (gram) => out.push(gram));
     if (minN === 1) out.push(...extras);
-    negated = negatedWords;
+    negated = dropped;
   }
   if (options.char_ngrams) {
     const [minN, maxN] = options.char_ngrams;
@@ -207,22 +207,24 @@ function normalize(text: string, spec: FeaturizerSpec): string {
  * The word sequence n-grams are built from, and the unigrams that take no part in them: hashtags,
  * and from v2 the lexicon pseudo-tokens (which read the negation marks, so they need them on).
  */
-function wordTokens(normalized: string, spec: FeaturizerSpec): { sequence: string[]; extras: string[]; negatedWords: string[] } {
+function wordTokens(normalized: string, spec: FeaturizerSpec): { sequence: string[]; extras: string[]; dropped: string[] } {
   const words = tokenizeWords(normalized, spec.options);
-  const negatedWords = spec.version >= 2 ? lexiconTokens(spec.options.negation ? words : tokenizeWords(normalized, { negation: true }), words.extras) : [];
-  return { ...words, negatedWords };
+  if (spec.version < 2) return { ...words, dropped: [] };
+  const marked = spec.options.negation ? words : tokenizeWords(normalized, { negation: true });
+  const negatedAt = lexiconTokens(marked, words.extras);
+  if (negatedAt.length === 0) return { ...words, dropped: [] };
+  // v2: a negated lexicon word and its negation leave the words (and characters): their lexicon
+  // tokens stand for them, as the words' weights would say what the un-negated word says.
+  const dropped = negatedAt.map((at) => marked.sequence[at].replace(/_neg$/, ''));
+  return { ...words, sequence: words.sequence.filter((_, at) => !negatedAt.includes(at)), dropped };
 }
 
-/**
- * The text character n-grams are read from. v2 leaves out negated lexicon words: the characters of
- * "bad" in "not bad at all" would otherwise count as they do in "bad" (the word-block tokens say
- * what the negation did).
- */
-function charText(normalized: string, negatedWords: readonly string[]): string {
-  if (negatedWords.length === 0) return normalized;
+/** The text character n-grams are read from: v2 leaves out the words wordTokens dropped. */
+function charText(normalized: string, dropped: readonly string[]): string {
+  if (dropped.length === 0) return normalized;
   return normalized
     .split(' ')
-    .filter((chunk) => !negatedWords.includes(chunk.replace(NOT_WORD, '')))
+    .filter((chunk) => !dropped.includes(chunk.replace(NOT_WORD, '')))
     .join(' ');
 }
 const NOT_WORD = /[^\p{L}\p{M}\p{N}_\p{Extended_Pictographic}]/gu;

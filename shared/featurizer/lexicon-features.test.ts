@@ -41,19 +41,21 @@ describe('lexicon pseudo-tokens (featurizer v2)', () => {
   });
   it('adds lexicon tokens even when the model does not mark negation in its words', () => {
     const unmarked = featurizerSpec({ char_ngrams: null, negation: false }, 2);
-    expect(tokenStrings('not bad', unmarked)).toEqual(['not', 'not bad', 'bad', '~not-', '~lex+1', '~lex+', '~last+', '~sum+1']);
+    expect(tokenStrings('not bad, fine', unmarked)).toEqual(['fine', '~not-', '~lex+1', '~lex+', '~lex+2', '~lex+', '~last+', '~sum+2']);
   });
   it('keeps the score of a lexicon word of 5+ letters with two adjacent letters swapped', () => {
     expect(pseudo('the book was bornig')).toEqual(pseudo('the book was boring'));
     expect(pseudo('lots of it')).toEqual([]); // "lost" is too short to have typo variants
   });
-  it('leaves the characters of negated lexicon words out of the character n-grams', () => {
-    const chars = featurizerSpec({ word_ngrams: [1, 1], char_ngrams: [3, 3] }, 2);
-    const grams = tokenStrings("This hotel isn't terrible.", chars);
-    expect(grams).toContain('terrible_neg');
-    expect(grams).toContain('hot');
-    expect(grams.filter((gram) => /ter|rib|ble/.test(gram))).toEqual(['terrible_neg']);
-    expect(tokenStrings('This hotel is terrible.', chars)).toContain('rib');
+  it('lets lexicon tokens stand for a negated lexicon word and its negation, in words and characters', () => {
+    const spec = featurizerSpec({ word_ngrams: [1, 2], char_ngrams: [3, 3] }, 2);
+    const grams = tokenStrings("This hotel isn't terrible.", spec);
+    expect(grams.filter((gram) => !gram.startsWith('~') && gram.length > 3)).toEqual(['this', 'this hotel', 'hotel', 'hotel is']);
+    expect(grams.filter((gram) => /not|ter|rib|ble/.test(gram))).toEqual(['~not-']);
+    expect(tokenStrings('This hotel is terrible.', spec)).toEqual(expect.arrayContaining(['terrible', 'rib']));
+    expect(tokenStrings('not dreadful', spec)).toEqual(['~not-', '~lex+1', '~lex+', '~last+', '~sum+1']);
+    // A negation of nothing the lexicon knows stays a word.
+    expect(tokenStrings('not a plane', spec)).toContain('not');
   });
   it('writes contractions out, so both spellings give the same tokens', () => {
     const full = featurizerSpec({}, 2);

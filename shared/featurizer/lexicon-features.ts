@@ -75,20 +75,23 @@ const sign = (score: number) => (score > 0 ? '+' : '-');
 
 /**
  * Appends the pseudo-tokens of a tokenised text to `out`. `words` is tokenizeWords' output with
- * negation marking on.
+ * negation marking on. Returns the positions in `words.sequence` of negated lexicon words and of
+ * the negations governing them: the featurizer drops those words, whose lexicon tokens say what the
+ * negation did ("not dreadful" is "~not- ~lex+1 …", not the words of "dreadful" plus a "not").
  */
-export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): string[] {
+export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): number[] {
   const start = out.length;
-  const negatedWords = scan(words, out);
+  const negated = scan(words, out);
   // Each pseudo-token counts LEXICON_WEIGHT times, so its TF-IDF value stands out among the words'.
   const end = out.length;
   for (let copy = 1; copy < LEXICON_WEIGHT; copy++) for (let k = start; k < end; k++) out.push(out[k]);
-  return negatedWords;
+  return negated;
 }
 
-/** Appends the pseudo-tokens; returns the lexicon words that were negated (usually none). */
-function scan(words: Readonly<WordTokens>, out: string[]): string[] {
-  const negatedWords: string[] = [];
+/** Appends the pseudo-tokens; returns the positions of negated lexicon words and of their negations (usually none). */
+function scan(words: Readonly<WordTokens>, out: string[]): number[] {
+  const negatedAt: number[] = [];
+  let negationAt = -1; // the negation whose scope is open
   const { sequence, clauseEnds, sentenceEnds } = words;
   const hits: Hit[] = [];
   let clause = 0;
@@ -128,6 +131,7 @@ function scan(words: Readonly<WordTokens>, out: string[]): string[] {
     }
     if (role === 'negation' && !marked) {
       if (i + 1 < clauseEnd) {
+        negationAt = i;
         negationScopeEnd = clauseEnd;
         if (OPINION_VERBS.has(stripNegation(sequence[i + 1]))) {
           while (sentence < sentenceEnds.length && sentenceEnds[sentence] <= i) sentence++;
@@ -142,6 +146,7 @@ function scan(words: Readonly<WordTokens>, out: string[]): string[] {
     }
 
     let score = found.score;
+    const at = i;
     if (found.phrases) {
       for (const length of found.phrases) {
         if (i + length > sequence.length) continue;
@@ -157,7 +162,10 @@ function scan(words: Readonly<WordTokens>, out: string[]): string[] {
     }
     if (score === undefined) continue;
     const negated = marked || i < negatedUntil;
-    if (negated) negatedWords.push(word);
+    if (negated) {
+      if (negationAt >= 0 && negatedAt.at(-1) !== negationAt && !negatedAt.includes(negationAt)) negatedAt.push(negationAt);
+      for (let k = at; k <= i; k++) negatedAt.push(k);
+    }
     hits.push({ score, negated, discounted: i < discountUntil });
     negationScopeEnd = -1;
   }
@@ -188,7 +196,7 @@ function scan(words: Readonly<WordTokens>, out: string[]): string[] {
     const bucket = Math.sign(sum) * Math.min(3, Math.round(Math.abs(sum) / 2)); // symmetric: -1.5 -> -2 as 1.5 -> 2
     out.push(bucket === 0 ? '~sum0' : `~sum${sign(bucket)}${Math.abs(bucket)}`);
   }
-  return negatedWords;
+  return negatedAt;
 }
 
 function stripNegation(word: string): string {

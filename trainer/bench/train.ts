@@ -71,7 +71,8 @@ console.error(`training the default model (${CONFIG}) on ${TRAIN}…`);
 const ours = await benchOurs();
 console.error('training the same config with featurizer v1…');
 const oursV1 = await benchOurs(1);
-const baseline = benchScikitLearn();
+// --no-baseline: skip scikit-learn (about a minute alone), e.g. when only the featurizer changed.
+const baseline = process.argv.includes('--no-baseline') ? null : benchScikitLearn();
 const result = {
   machine: { cpus: availableParallelism(), node: process.version },
   ours,
