@@ -16,16 +16,22 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY shared ./shared
 COPY worker ./worker
+# The alert rules the service shares with `trainer monitor` (inlined into the bundle).
+COPY trainer/configs ./trainer/configs
 RUN npx esbuild worker/node-main.ts --bundle --platform=node --format=esm --target=node24 --external:onnxruntime-web --outfile=dist/node-server.mjs
 
 FROM node:24-slim
 WORKDIR /app
 # WEB_CONCURRENCY: one process per core of a free CPU Space (2 vCPU); each holds its own model (~200 MB).
+# TRUST_PROXY_HOPS=1: a Space is reached through the Hub's proxy, which appends the client's address to
+# X-Forwarded-For; without it every client would share the proxy's address (one rate-limit bucket).
+# Set 0 when the container is reachable directly: then a client could pick its own address.
 ENV NODE_ENV=production \
     PORT=7860 \
     HOST=0.0.0.0 \
     MODEL_DIR=/app/model \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    TRUST_PROXY_HOPS=1
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist

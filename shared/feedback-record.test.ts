@@ -79,12 +79,13 @@ describe('shardPath', () => {
     const date = new Date('2026-03-04T23:59:58.007-05:00');
     expect(shardPath('feedback', date, 'abc123')).toBe('feedback/2026/03/05/045958007-abc123.jsonl');
     expect(shardPath('low_confidence', date, 'x_Y-1')).toBe('low_confidence/2026/03/05/045958007-x_Y-1.jsonl');
+    expect(shardPath('self_labeled', date, 'run1')).toBe('self_labeled/2026/03/05/045958007-run1.jsonl');
   });
 
   it('refuses flush ids that would escape the file name, and unknown kinds', () => {
     const date = new Date();
     expect(() => shardPath('feedback', date, '../x')).toThrow();
     expect(() => shardPath('feedback', date, '')).toThrow();
-    expect(() => shardPath('self_labeled' as never, date, 'a')).toThrow();
+    expect(() => shardPath('bogus' as never, date, 'a')).toThrow();
   });
 });

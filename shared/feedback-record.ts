@@ -81,11 +81,24 @@ export const selfLabeledRecordSchema = z.object({
   labeler: z.string().min(1).max(200),
   timestamp: timestampSchema,
   source: z.literal('llm'),
+  /** How the label was reached (trainer/self-label writes it on every record). */
+  provenance: z
+    .object({
+      provider: z.string().min(1).max(100),
+      model: z.string().min(1).max(200),
+      run_id: z.string().min(1).max(64),
+      /** Every prompt version asked, with its answer. */
+      answers: z.array(z.object({ prompt: z.string().min(1).max(64), label: labelSchema, confidence: probabilitySchema.nullable() })).min(1),
+      /** The production model's prediction when it logged the text. */
+      production: z.object({ label: labelSchema, confidence: probabilitySchema, model_version: modelVersionSchema }).nullable(),
+    })
+    .optional(),
 });
 export type SelfLabeledRecord = z.infer<typeof selfLabeledRecordSchema>;
 
 /** Every record kind the dataset repo holds, one folder each. */
 export const DATASET_RECORD_KINDS = ['feedback', 'low_confidence', 'self_labeled'] as const;
+export type DatasetRecordKind = (typeof DATASET_RECORD_KINDS)[number];
 export const datasetRecordSchema = z.discriminatedUnion('kind', [feedbackRecordSchema, lowConfidenceRecordSchema, selfLabeledRecordSchema]);
 export type DatasetRecord = z.infer<typeof datasetRecordSchema>;
 
@@ -193,12 +206,12 @@ export function recordIdTime(id: string): number {
 const FLUSH_ID = /^[0-9A-Za-z_-]{1,64}$/;
 
 /**
- * Where one flush's records of one kind go in the dataset repo:
+ * Where one flush's (or self-label run's) records of one kind go in the dataset repo:
  * `<kind>/YYYY/MM/DD/<HHMMSSmmm>-<flushId>.jsonl`, in UTC. The flush id keeps two flushes in the
  * same millisecond (two isolates) from writing the same path; shards are never rewritten.
  */
-export function shardPath(kind: RecordKind, date: Date, flushId: string): string {
-  if (!RECORD_KINDS.includes(kind)) throw new Error(`unknown record kind: ${kind}`);
+export function shardPath(kind: DatasetRecordKind, date: Date, flushId: string): string {
+  if (!DATASET_RECORD_KINDS.includes(kind)) throw new Error(`unknown record kind: ${kind}`);
   if (!FLUSH_ID.test(flushId)) throw new Error(`flush id must match ${FLUSH_ID}: ${JSON.stringify(flushId)}`);
   if (Number.isNaN(date.getTime())) throw new Error('invalid date for shard path');
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');

@@ -6,6 +6,7 @@ import { monitorCommand, usage as monitorUsage } from './commands/monitor';
 import { publishCommand, usage as publishUsage } from './commands/publish';
 import { pullCommand, usage as pullUsage } from './commands/pull';
 import { retrainCommand, usage as retrainUsage } from './commands/retrain';
+import { selfLabelCommand, usage as selfLabelUsage } from './commands/self-label';
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { UsageError } from './commands/usage-error';
 
@@ -17,6 +18,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   merge: mergeCommand,
   retrain: retrainCommand,
   monitor: monitorCommand,
+  'self-label': selfLabelCommand,
   behaviour: behaviourCommand,
 };
 
@@ -30,6 +32,7 @@ commands:
   ${mergeUsage}
   ${retrainUsage}
   ${monitorUsage}
+  ${selfLabelUsage}
   ${behaviourUsage}`;
 
 async function main(argv: string[]): Promise<void> {

@@ -16,11 +16,22 @@ export type Limits = Pick<ServingConfig, 'maxTextChars' | 'maxBatchTexts'>;
 const TEXT_TOO_LONG = 'text_too_long';
 
 const probability = z.number().min(0).max(1);
+/** What a caller may report as the model version: what the server itself sends, nothing that could carry text. */
+const MODEL_VERSION = /^[\w.:+-]{1,64}$/;
+const requestProbability = z.number(expected('a number')).min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' });
+
+/**
+ * Visible: not whitespace, control, format (zero-width space, joiners, bidi marks, BOM) or other
+ * default-ignorable characters, nor the Braille blank that renders as nothing. A text made only
+ * of those scores and trains as an empty one, so it is refused like one.
+ */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+const NOT_VISIBLE = 'must contain a visible character (not only whitespace, control or zero-width characters)';
 
 export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
   const text = z
     .string(expected('a string'))
-    .regex(/\S/, { error: 'must not be empty or whitespace only' })
+    .refine((value) => VISIBLE.test(value), { error: NOT_VISIBLE })
     .superRefine((value, ctx) => {
       // A string has at least as many UTF-16 units as code points: count only when it may be over.
       if (value.length <= maxTextChars) return;
@@ -33,10 +44,20 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
         });
       }
     })
-    .openapi({ maxLength: maxTextChars, description: `${maxTextChars} characters at most (Unicode code points); not empty or whitespace only` });
+    .openapi({ maxLength: maxTextChars, description: `${maxTextChars} characters at most (Unicode code points), at least one of them visible (not only whitespace, control or zero-width characters)` });
+
+  // Off the Try-it forms' examples too: a visitor's text is not training data unless they ask.
+  const store = z
+    .boolean(expected('true or false'))
+    .optional()
+    .openapi({
+      description:
+        'Default true: a prediction whose confidence is under the low-confidence threshold may be stored (personal data scrubbed) for retraining. `false`: nothing from this request is stored.',
+      example: false,
+    });
 
   const sentimentRequest = z
-    .object({ text: text.openapi({ example: 'I love this!' }) }, expected('a JSON object'))
+    .object({ text: text.openapi({ example: 'I love this!' }), store }, expected('a JSON object'))
     .openapi('SentimentRequest');
 
   const batchRequest = z
@@ -47,6 +68,7 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
           .min(1, { error: 'must contain at least one text' })
           .max(maxBatchTexts, { error: (issue) => `has ${(issue.input as unknown[]).length} texts; the limit is ${maxBatchTexts}` })
           .openapi({ description: `1 to ${maxBatchTexts} texts, scored together; results come back in the same order`, example: ['I love this!', 'The meeting is at 3pm.', 'Worst service ever.'] }),
+        store,
       },
       expected('a JSON object'),
     )
@@ -63,8 +85,17 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
         text: text.openapi({ description: `The text that was scored. ${maxTextChars} characters at most`, example: 'not bad at all' }),
         model_label: label('The label the model gave').openapi({ example: 'negative' }),
         correct_label: label('The label that is right').openapi({ example: 'positive' }),
-        confidence: probability.nullable().optional().openapi({ description: "The model's confidence, if known", example: 0.52 }),
-        model_version: z.string(expected('a string')).min(1).max(64).nullable().optional().openapi({ description: 'The model version that answered, if known', example: 'v1' }),
+        confidence: requestProbability.nullable().optional().openapi({ description: "The model's confidence, if known", example: 0.52 }),
+        model_version: z
+          .string(expected('a string'))
+          .regex(MODEL_VERSION, { error: 'must be a model version such as v3: 1 to 64 letters, digits or . _ : + -' })
+          .nullable()
+          .optional()
+          .openapi({ description: 'The model version that answered, if known (`model_version` of the prediction)', example: 'v1' }),
+        dry_run: z
+          .boolean(expected('true or false'))
+          .optional()
+          .openapi({ description: '`true`: validate and answer 200 with the text as it would be stored, without storing anything (the Try-it form below sends it)', example: true }),
       },
       expected('a JSON object'),
     )
@@ -76,6 +107,13 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
 export const feedbackAcceptedSchema = z
   .object({ id: z.string().openapi({ description: 'The stored record id (a ULID); the dataset repo row carries the same id', example: '01JDX3Q4ZS6K7PX8W1N0M4V2TA' }) })
   .openapi('FeedbackAccepted');
+
+export const feedbackDryRunSchema = z
+  .object({
+    dry_run: z.literal(true),
+    text: z.string().openapi({ description: 'The text as it would be stored: control characters removed; e-mail addresses, phone numbers, URLs with a query string and Hugging Face tokens replaced by placeholders' }),
+  })
+  .openapi('FeedbackDryRun');
 
 export const captureStatusSchema = z
   .object({
@@ -125,6 +163,14 @@ export const healthSchema = z
     }),
     uptime_s: z.number().openapi({ description: 'Seconds since this process (Node) or isolate (workerd) started serving' }),
     capture: captureStatusSchema.nullable().openapi({ description: 'Feedback/low-confidence buffer and its flushes to the dataset repo; null when capture is not set up' }),
+    alerts: z
+      .object({
+        status: z.enum(['ok', 'alert', 'not_judged', 'unknown']).openapi({ description: '`not_judged`: too few predictions and feedback in the window; `unknown`: the counters could not be read' }),
+        window_days: z.number().nullable(),
+        firing: z.array(z.enum(['low_confidence_share', 'correction_disagreement'])),
+      })
+      .nullable()
+      .openapi({ description: 'The serving alert check (same rules as `trainer monitor`); null when counting is off (METRICS=off)' }),
   })
   .openapi('Health');
 
@@ -149,7 +195,7 @@ export function validationError(issues: readonly $ZodIssue[]): ApiError {
   return new ApiError('validation_failed', `${describeIssue(first)}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : ''}`);
 }
 
-/** `texts[3]: must not be empty or whitespace only` */
+/** `texts[3]: must contain a visible character (…)` */
 export function describeIssue(issue: Pick<$ZodIssue, 'path' | 'message'>): string {
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
@@ -159,8 +205,12 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('');
 }
 
+/** The message for a missing or wrongly typed field; other issues keep their own (undefined = not ours). */
 function expected(what: string) {
-  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}, not ${jsonType(issue.input)}`) };
+  return {
+    error: (issue: { code?: string; input?: unknown }) =>
+      issue.code !== 'invalid_type' ? undefined : issue.input === undefined ? 'is required' : `must be ${what}, not ${jsonType(issue.input)}`,
+  };
 }
 
 function jsonType(value: unknown): string {

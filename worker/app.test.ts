@@ -54,6 +54,7 @@ describe('GET /health', () => {
       model: { state: 'idle', version: null, source: 'test fixture', loaded_at: null, error: null },
       uptime_s: expect.closeTo(12.3, 0),
       capture: null,
+      alerts: null,
     });
     expect(models.calls).toBe(0);
     await postJson(app, '/v1/sentiment', { text: 'love' });

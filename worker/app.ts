@@ -23,6 +23,9 @@ import { feedbackRoutes } from './routes/feedback';
 import type { OpenApiDocument } from './routes/docs-page';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/model';
+import { dashboardRoutes } from './routes/dashboard';
+import { metricsRoutes } from './routes/metrics';
+import { MONITORING_DEFAULTS } from './metrics/settings';
 import { sentimentRoutes } from './routes/sentiment';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -34,7 +37,10 @@ export function createApp(options: AppDeps): App {
     config: SERVING_DEFAULTS,
     intake: INTAKE_DEFAULTS,
     capture: null,
-    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    metrics: null,
+    monitoring: MONITORING_DEFAULTS,
+    history: null,
+    clientAddress: () => undefined,
     ...options,
   };
   const { config, log } = deps;
@@ -59,12 +65,15 @@ export function createApp(options: AppDeps): App {
   );
 
   app.route('/', healthRoutes());
-  app.route('/v1', sentimentRoutes(config));
+  app.route('/v1', sentimentRoutes(config, deps.intake));
   if (deps.intake.feedbackApiKeys.length > 0) {
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from FEEDBACK_API_KEYS' });
   }
   app.route('/v1', feedbackRoutes(config, deps.intake));
   app.route('/v1', modelRoutes());
+  const adminKey = deps.monitoring.access === 'admin' ? deps.monitoring.adminApiKey : undefined;
+  app.route('/v1', metricsRoutes(adminKey));
+  app.route('/', dashboardRoutes(adminKey));
   app.get('/', (c) => c.redirect('/docs'));
 
   let document: OpenApiDocument | undefined;
@@ -138,7 +147,7 @@ function documentInfo({ config }: Required<AppDeps>) {
       description: [
         'Sentiment of short English texts (tweets, reviews, messages): `negative`, `neutral` or `positive`, with the probability of each.',
         `Limits on this server: ${config.maxTextChars} characters per text, ${config.maxBatchTexts} texts per batch, ${config.maxBodyBytes} bytes per request body. Every response carries an \`X-Request-Id\` header (a valid incoming one is kept).`,
-        'Errors are JSON: `{"error": {"code": "…", "message": "…"}}`. The code is stable; the message is for people and names the field at fault, e.g. `texts[3]: must not be empty or whitespace only`. Codes:',
+        'Errors are JSON: `{"error": {"code": "…", "message": "…"}}`. The code is stable; the message is for people and names the field at fault, e.g. `texts[3]: must contain a visible character`. Codes:',
         codes,
       ].join('\n\n'),
     },

@@ -3,7 +3,7 @@ import { SERVING_DEFAULTS, SERVING_ENV_KEYS, servingConfigFromEnv } from './conf
 
 describe('servingConfigFromEnv', () => {
   it('uses the defaults for missing or blank variables: 5,000 characters, 256 texts, 1 MiB, any origin, logs on', () => {
-    expect(servingConfigFromEnv({})).toEqual({ maxTextChars: 5000, maxBatchTexts: 256, maxBodyBytes: 1_048_576, corsOrigins: ['*'], logRequests: true });
+    expect(servingConfigFromEnv({})).toEqual({ maxTextChars: 5000, maxBatchTexts: 256, maxBodyBytes: 1_048_576, corsOrigins: ['*'], logRequests: true, scoringRatePerMinute: 0, scoringRateBurst: 0 });
     expect(servingConfigFromEnv(Object.fromEntries(SERVING_ENV_KEYS.map((k) => [k, '  '])))).toEqual(SERVING_DEFAULTS);
   });
 
@@ -15,9 +15,12 @@ describe('servingConfigFromEnv', () => {
         MAX_BODY_BYTES: '65536',
         CORS_ORIGINS: 'https://a.example, http://localhost:5173',
         LOG_REQUESTS: 'false',
+        SCORING_RATE_LIMIT_PER_MINUTE: '120',
+        SCORING_RATE_LIMIT_BURST: '20',
         UNRELATED: 'ignored',
       }),
-    ).toEqual({ maxTextChars: 280, maxBatchTexts: 32, maxBodyBytes: 65536, corsOrigins: ['https://a.example', 'http://localhost:5173'], logRequests: false });
+    ).toEqual({ maxTextChars: 280, maxBatchTexts: 32, maxBodyBytes: 65536, corsOrigins: ['https://a.example', 'http://localhost:5173'], logRequests: false, scoringRatePerMinute: 120, scoringRateBurst: 20 });
+    expect(servingConfigFromEnv({ SCORING_RATE_LIMIT_PER_MINUTE: '30' })).toMatchObject({ scoringRatePerMinute: 30, scoringRateBurst: 30 });
     expect(servingConfigFromEnv({ CORS_ORIGINS: 'https://a.example,*' }).corsOrigins).toEqual(['*']);
     expect(servingConfigFromEnv({ LOG_REQUESTS: '0' }).logRequests).toBe(false);
     expect(servingConfigFromEnv({ LOG_REQUESTS: 'YES' }).logRequests).toBe(true);
@@ -29,5 +32,7 @@ describe('servingConfigFromEnv', () => {
     expect(() => servingConfigFromEnv({ MAX_BODY_BYTES: '1.5' })).toThrow(/MAX_BODY_BYTES: must be a whole number/);
     expect(() => servingConfigFromEnv({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS\.0: "https:\/\/a.example\/path" is not an origin/);
     expect(() => servingConfigFromEnv({ LOG_REQUESTS: 'maybe' })).toThrow(/LOG_REQUESTS: must be true or false/);
+    expect(() => servingConfigFromEnv({ SCORING_RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/SCORING_RATE_LIMIT_PER_MINUTE: must be at least 0/);
+    expect(() => servingConfigFromEnv({ SCORING_RATE_LIMIT_BURST: '0' })).toThrow(/SCORING_RATE_LIMIT_BURST: must be at least 1/);
   });
 });

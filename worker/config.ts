@@ -23,6 +23,10 @@ export const SERVING_DEFAULTS = {
   corsOrigins: ['*'] as readonly string[],
   /** One JSON line per request on stdout. */
   logRequests: true,
+  /** Scoring requests (single or batch) per client per minute; 0 = no limit. */
+  scoringRatePerMinute: 0,
+  /** Scoring requests a client may send at once (bucket size); 0 = the per-minute rate. */
+  scoringRateBurst: 0,
 } as const;
 
 export interface ServingConfig {
@@ -31,11 +35,18 @@ export interface ServingConfig {
   maxBodyBytes: number;
   corsOrigins: readonly string[];
   logRequests: boolean;
+  scoringRatePerMinute: number;
+  scoringRateBurst: number;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback));
+const nonNegativeInt = (fallback: number, max: number) =>
+  z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').max(max, `must be at most ${max}`).default(fallback));
+/** A bucket size; unset: the per-minute rate. */
+const burstSize = (max: number) =>
+  z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).optional());
 
 const originSchema = z.string().refine((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin), {
   error: (issue) => `${JSON.stringify(issue.input)} is not an origin like https://example.com (scheme and host, no path) or *`,
@@ -54,6 +65,8 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : typeof v === 'boolean' ? String(v) : undefined),
     z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).default('true'),
   ),
+  SCORING_RATE_LIMIT_PER_MINUTE: nonNegativeInt(SERVING_DEFAULTS.scoringRatePerMinute, 1_000_000),
+  SCORING_RATE_LIMIT_BURST: burstSize(1_000_000),
 });
 
 export const SERVING_ENV_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -66,6 +79,8 @@ export function servingConfigFromEnv(env: Record<string, unknown>): ServingConfi
     maxBodyBytes: e.MAX_BODY_BYTES,
     corsOrigins: e.CORS_ORIGINS.includes('*') ? ['*'] : e.CORS_ORIGINS,
     logRequests: ['true', '1', 'yes'].includes(e.LOG_REQUESTS),
+    scoringRatePerMinute: e.SCORING_RATE_LIMIT_PER_MINUTE,
+    scoringRateBurst: e.SCORING_RATE_LIMIT_BURST ?? e.SCORING_RATE_LIMIT_PER_MINUTE,
   };
 }
 
@@ -89,6 +104,11 @@ export const INTAKE_DEFAULTS = {
    * threshold, recording all of them would add 24 million records a day to the dataset.
    */
   lowConfidenceMaxPerMinute: 60,
+  /**
+   * Failed API-key checks a client may make at once, then one more per 60/N seconds (429 with
+   * Retry-After meanwhile); 0 = no throttle. Only matters when FEEDBACK_API_KEYS is set.
+   */
+  authFailuresPerMinute: 10,
 } as const;
 
 export interface IntakeConfig {
@@ -99,12 +119,11 @@ export interface IntakeConfig {
   lowConfidenceThreshold: number;
   lowConfidenceSampleRate: number;
   lowConfidenceMaxPerMinute: number;
+  authFailuresPerMinute: number;
 }
 
 const fraction = (fallback: number) =>
   z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(fallback));
-const nonNegativeInt = (fallback: number, max: number) =>
-  z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').max(max, `must be at most ${max}`).default(fallback));
 const flag = (fallback: boolean) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : typeof v === 'boolean' ? String(v) : undefined),
@@ -119,11 +138,12 @@ const intakeEnvSchema = z.object({
   ),
   FEEDBACK_RATE_LIMIT_PER_MINUTE: nonNegativeInt(INTAKE_DEFAULTS.feedbackRatePerMinute, 1_000_000),
   /** Default: the per-minute rate. */
-  FEEDBACK_RATE_LIMIT_BURST: z.preprocess(blankIsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').optional()),
+  FEEDBACK_RATE_LIMIT_BURST: burstSize(1_000_000),
   LOW_CONFIDENCE_LOGGING: flag(INTAKE_DEFAULTS.lowConfidenceLogging),
   LOW_CONFIDENCE_THRESHOLD: fraction(INTAKE_DEFAULTS.lowConfidenceThreshold),
   LOW_CONFIDENCE_SAMPLE_RATE: fraction(INTAKE_DEFAULTS.lowConfidenceSampleRate),
   LOW_CONFIDENCE_MAX_PER_MINUTE: nonNegativeInt(INTAKE_DEFAULTS.lowConfidenceMaxPerMinute, 1_000_000),
+  AUTH_FAILURE_LIMIT_PER_MINUTE: nonNegativeInt(INTAKE_DEFAULTS.authFailuresPerMinute, 1_000_000),
 });
 
 export const INTAKE_ENV_KEYS = Object.keys(intakeEnvSchema.shape) as (keyof typeof intakeEnvSchema.shape)[];
@@ -139,5 +159,6 @@ export function intakeConfigFromEnv(env: Record<string, unknown>): IntakeConfig 
     lowConfidenceThreshold: e.LOW_CONFIDENCE_THRESHOLD,
     lowConfidenceSampleRate: e.LOW_CONFIDENCE_SAMPLE_RATE,
     lowConfidenceMaxPerMinute: e.LOW_CONFIDENCE_MAX_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURE_LIMIT_PER_MINUTE,
   };
 }

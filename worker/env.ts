@@ -8,6 +8,9 @@ import type { Capture } from './capture/capture';
 import type { D1Like } from './capture/d1-buffer';
 import type { IntakeConfig, ServingConfig } from './config';
 import type { Logger } from './logger';
+import type { ModelHistorySource } from './dashboard/model-history';
+import type { Metrics } from './metrics/metrics';
+import type { MonitoringSettings } from './metrics/settings';
 import type { ApiKeyVariables } from './middleware/api-key/index';
 import type { RequestIdVariables } from './middleware/request-id/index';
 import type { RequestLogVariables } from './middleware/request-log/index';
@@ -20,6 +23,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   CORS_ORIGINS?: string;
   LOG_REQUESTS?: string;
+  SCORING_RATE_LIMIT_PER_MINUTE?: string;
+  SCORING_RATE_LIMIT_BURST?: string;
   /** Feedback and low-confidence settings (config.ts, intakeConfigFromEnv). FEEDBACK_API_KEYS is a secret. */
   FEEDBACK_API_KEYS?: string;
   FEEDBACK_RATE_LIMIT_PER_MINUTE?: string;
@@ -27,6 +32,7 @@ export interface Env {
   LOW_CONFIDENCE_LOGGING?: string;
   LOW_CONFIDENCE_THRESHOLD?: string;
   LOW_CONFIDENCE_SAMPLE_RATE?: string;
+  AUTH_FAILURE_LIMIT_PER_MINUTE?: string;
   /** Capture (capture/config.ts): where and how often records are committed. HF_TOKEN is a secret. */
   HF_ENDPOINT?: string;
   HF_TOKEN?: string;
@@ -45,6 +51,13 @@ export interface Env {
   MODEL_RELEASE_GRACE_S?: string;
   MODEL_HUB_TIMEOUT_S?: string;
   MODEL_COLD_START_TIMEOUT_S?: string;
+  /** Monitoring (metrics/settings.ts). ADMIN_API_KEY is a secret. */
+  ADMIN_API_KEY?: string;
+  DASHBOARD_ACCESS?: string;
+  METRICS?: string;
+  METRICS_FLUSH_S?: string;
+  METRICS_MINUTE_RETENTION_H?: string;
+  METRICS_HOUR_RETENTION_D?: string;
   /** D1 database buffering captured records until they are committed (wrangler.toml [[d1_databases]]). */
   CAPTURE_DB?: D1Like;
 }
@@ -59,8 +72,18 @@ export interface AppDeps {
   intake?: IntakeConfig;
   /** Durable buffer + Hub flusher for feedback and low-confidence records. null (default): feedback answers 503, nothing is logged. */
   capture?: Capture | null;
-  /** The caller's address, for per-client rate limits. Default: the CF-Connecting-IP header (workerd); Node passes the socket address. */
+  /**
+   * The caller's address, for per-client limits. Default: unknown (every caller shares one bucket).
+   * workerd passes the CF-Connecting-IP header (Cloudflare sets it; wrangler dev too); Node the
+   * socket's peer, or X-Forwarded-For behind trusted proxies. Never a header a client controls.
+   */
   clientAddress?: (c: Context) => string | undefined;
+  /** Per-minute counters for /v1/metrics and the dashboard; null (default): not counted. */
+  metrics?: Metrics | null;
+  /** Admin key and dashboard access. Default: MONITORING_DEFAULTS (public, no key). */
+  monitoring?: MonitoringSettings;
+  /** The model repo's metrics/history.jsonl for the dashboard; null (default): no model repo. */
+  history?: ModelHistorySource | null;
   /** Default: JSON lines on the console. */
   log?: Logger;
   /** When this process or isolate started serving (ms since the epoch), for /health's uptime. Default: when the app is built. */

@@ -21,6 +21,9 @@ import { createStaticModelProvider, type ModelProvider } from './model-provider/
 import { workerdCapture } from './runtime/capture-workerd';
 import { logFlush } from './runtime/log-flush';
 import { ortWorkerd } from './runtime/ort-workerd';
+import { modelHistoryFor } from './dashboard/model-history';
+import { monitoringSettingsFromEnv } from './metrics/settings';
+import { flushWorkerdMetrics, isolateMetrics, workerdMetrics } from './runtime/metrics-workerd';
 
 const bundled = async () => ({ bytes: new Uint8Array(modelBytes), manifest });
 
@@ -65,7 +68,20 @@ function appFor(env: Env): App {
   let app = apps.get(env);
   if (!app) {
     const vars = env as Record<string, unknown>;
-    app = createApp({ runtime: 'workerd', models: modelsFor(env).provider, config: servingConfigFromEnv(vars), intake: intakeConfigFromEnv(vars), capture: captureFor(env) });
+    const intake = intakeConfigFromEnv(vars);
+    const monitoring = monitoringSettingsFromEnv(vars);
+    app = createApp({
+      runtime: 'workerd',
+      models: modelsFor(env).provider,
+      config: servingConfigFromEnv(vars),
+      intake,
+      capture: captureFor(env),
+      // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
+      metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
+      monitoring,
+      history: modelHistoryFor(hubModelSettingsFromEnv(vars)),
+    });
     apps.set(env, app);
   }
   return app;
@@ -84,6 +100,8 @@ export default {
     const response = app.fetch(request, env, ctx as Parameters<App['fetch']>[2]);
     const hub = modelsFor(env).hub;
     if (hub) (ctx as ExecutionContextLike).waitUntil(hub.maybeCheck()); // cheap unless a check is due
+    const metrics = isolateMetrics();
+    if (metrics?.flushDue()) (ctx as ExecutionContextLike).waitUntil(flushWorkerdMetrics(metrics, consoleLogger));
     return response;
   },
 
@@ -97,6 +115,10 @@ export default {
       return;
     }
     if (!capture) return;
-    ctx.waitUntil(capture.scheduler.maybeFlush('schedule').then((outcome) => logFlush(consoleLogger, outcome)));
+    // This isolate's counts too (they live in the same D1 database as the buffer).
+    const metrics = isolateMetrics();
+    ctx.waitUntil(
+      Promise.all([capture.scheduler.maybeFlush('schedule').then((outcome) => logFlush(consoleLogger, outcome)), metrics?.counters.pending ? flushWorkerdMetrics(metrics, consoleLogger) : undefined]),
+    );
   },
 };

@@ -140,6 +140,35 @@ describe('node-server without warm-up', () => {
   });
 });
 
+describe('node-server: who the client is, for per-client limits', () => {
+  // A scoring limit of one request per client (a minute to refill): a second 200 means a second bucket.
+  const limited = { scoringRatePerMinute: 1, scoringRateBurst: 1 };
+  const servers: NodeServer[] = [];
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  const start = async (trustProxyHops: number) => {
+    const server = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, config: limited, trustProxyHops });
+    servers.push(server);
+    return (headers: Record<string, string>) =>
+      fetch(`${server.url}/v1/sentiment`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ text: 'hi', store: false }) }).then((r) => r.status);
+  };
+
+  it('by default the socket peer: X-Forwarded-For and CF-Connecting-IP sent by a client change nothing', async () => {
+    const score = await start(0);
+    expect(await score({ 'x-forwarded-for': '203.0.113.1' })).toBe(200);
+    expect(await score({ 'x-forwarded-for': '203.0.113.2' })).toBe(429);
+    expect(await score({ 'cf-connecting-ip': '203.0.113.3', 'x-forwarded-for': '203.0.113.3' })).toBe(429);
+  });
+
+  it('with TRUST_PROXY_HOPS=1 the address the proxy appended: clients behind it get their own buckets, a forged prefix does not help', async () => {
+    const score = await start(1);
+    expect(await score({ 'x-forwarded-for': '203.0.113.1' })).toBe(200);
+    expect(await score({ 'x-forwarded-for': '203.0.113.1' })).toBe(429);
+    expect(await score({ 'x-forwarded-for': '6.6.6.6, 203.0.113.1' })).toBe(429); // what the client wrote is left of the proxy's entry
+    expect(await score({ 'x-forwarded-for': '203.0.113.1', 'cf-connecting-ip': '203.0.113.9' })).toBe(429);
+    expect(await score({ 'x-forwarded-for': '203.0.113.2' })).toBe(200);
+  });
+});
+
 describe('nodeSettingsFromEnv', () => {
   it('has defaults for everything', () => {
     expect(nodeSettingsFromEnv({})).toMatchObject({ port: 7860, hostname: '0.0.0.0', workers: 1, modelDir: DEFAULT_MODEL_DIR, config: SERVING_DEFAULTS, intake: INTAKE_DEFAULTS });
@@ -151,6 +180,9 @@ describe('nodeSettingsFromEnv', () => {
     const settings = nodeSettingsFromEnv({ PORT: '8080', HOST: '127.0.0.1', WEB_CONCURRENCY: '2', MODEL_DIR: '/srv/model', MAX_BATCH_TEXTS: '64', CORS_ORIGINS: ' ', LOG_REQUESTS: 'false' });
     expect(settings).toMatchObject({ port: 8080, hostname: '127.0.0.1', workers: 2, config: { ...SERVING_DEFAULTS, maxBatchTexts: 64, logRequests: false } });
     expect(settings.modelDir.href).toBe('file:///srv/model/');
+    expect(settings.trustProxyHops).toBe(0);
+    expect(nodeSettingsFromEnv({ TRUST_PROXY_HOPS: '1' }).trustProxyHops).toBe(1);
+    expect(() => nodeSettingsFromEnv({ TRUST_PROXY_HOPS: 'yes' })).toThrow(/TRUST_PROXY_HOPS/);
   });
 
   it('names every bad variable', () => {

@@ -10,16 +10,19 @@
  * disables capture) and the capture settings of capture/config.ts (HF_ENDPOINT, HF_TOKEN,
  * HF_DATASET_REPO, FLUSH_*) and the model repo settings of model-provider/hub-settings.ts (HF_MODEL_REPO,
  * MODEL_REVISION, MODEL_CHECK_INTERVAL_S, …) and MEMORY_REPORT_S (0: seconds between memory log lines,
- * runtime/memory-report.ts).
+ * runtime/memory-report.ts) and TRUST_PROXY_HOPS (0: how many proxies in front append to X-Forwarded-For;
+ * the Dockerfile sets 1 for the Space's proxy) and the monitoring settings of metrics/settings.ts
+ * (ADMIN_API_KEY, DASHBOARD_ACCESS, METRICS, METRICS_*; counters go into the CAPTURE_DB_PATH file).
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
-import type { IncomingMessage } from 'node:http';
 import { createApp } from './app';
+import { forwardedClient } from './client-address';
 import type { Capture } from './capture/capture';
 import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
 import { INTAKE_DEFAULTS, intakeConfigFromEnv, parseSettings, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
@@ -34,6 +37,10 @@ import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { stdoutLogger } from './runtime/buffered-logger';
 import { startMemoryReport } from './runtime/memory-report';
 import { ortNode } from './runtime/ort-node';
+import { modelHistoryFor } from './dashboard/model-history';
+import type { Metrics } from './metrics/metrics';
+import { MONITORING_DEFAULTS, monitoringSettingsFromEnv, type MonitoringSettings } from './metrics/settings';
+import { startNodeMetrics } from './runtime/metrics-node';
 
 export const DEFAULT_MODEL_DIR = new URL('./model/', import.meta.url);
 
@@ -53,6 +60,12 @@ export interface NodeServerOptions {
   warm?: boolean;
   /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
   hubModel?: Partial<HubModelSettings>;
+  /** Per-minute counters (startNodeMetrics). Default none: /v1/metrics answers 404, the dashboard shows no traffic. */
+  metrics?: Metrics | null;
+  /** Admin key and dashboard access; default MONITORING_DEFAULTS (public). */
+  monitoring?: MonitoringSettings;
+  /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 (default): the socket's peer is the client. */
+  trustProxyHops?: number;
 }
 
 export interface NodeServer {
@@ -72,6 +85,9 @@ export function startNodeServer({
   intake = {},
   capture = null,
   hubModel = {},
+  metrics = null,
+  monitoring = MONITORING_DEFAULTS,
+  trustProxyHops = 0,
 }: NodeServerOptions = {}): Promise<NodeServer> {
   const bundled = async (): Promise<ModelFiles> => ({
     bytes: new Uint8Array(await readFile(new URL('model.onnx', modelDir))),
@@ -89,8 +105,11 @@ export function startNodeServer({
     config: { ...SERVING_DEFAULTS, ...config },
     intake: { ...INTAKE_DEFAULTS, ...intake },
     capture,
-    // The socket's peer: a CF-Connecting-IP header from a client is not to be trusted here.
-    clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress,
+    metrics,
+    monitoring,
+    history: modelHistoryFor(hubModel),
+    // The socket's peer, or what the trusted proxies say it is; never CF-Connecting-IP (any client can send it).
+    clientAddress: (c) => forwardedClient(c.req.header('x-forwarded-for'), trustProxyHops) ?? getConnInfo(c).remote.address,
     log,
     startedAt: Date.now(),
   });
@@ -122,6 +141,7 @@ const processEnvSchema = z.object({
   MODEL_DIR: z.string().min(1).optional(),
   CAPTURE_DB_PATH: z.string().min(1).default(DEFAULT_CAPTURE_DB_PATH),
   MEMORY_REPORT_S: z.coerce.number().min(0).max(3600).default(0),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export interface NodeSettings {
@@ -134,14 +154,16 @@ export interface NodeSettings {
   /** null: CAPTURE_DB_PATH=off. */
   capture: { path: string; config: CaptureConfig } | null;
   hubModel: HubModelSettings;
+  monitoring: MonitoringSettings;
   /** Seconds between memory log lines; 0: none. */
   memoryReportS: number;
+  trustProxyHops: number;
 }
 
 /** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
 export function nodeSettingsFromEnv(env: Record<string, string | undefined>): NodeSettings {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
-  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S } = parseSettings(processEnvSchema, blankless, 'settings');
+  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S, TRUST_PROXY_HOPS } = parseSettings(processEnvSchema, blankless, 'settings');
   return {
     port: PORT,
     hostname: HOST,
@@ -151,7 +173,9 @@ export function nodeSettingsFromEnv(env: Record<string, string | undefined>): No
     intake: intakeConfigFromEnv(env),
     capture: CAPTURE_DB_PATH === 'off' ? null : { path: CAPTURE_DB_PATH, config: captureConfigFromEnv(env) },
     hubModel: hubModelSettingsFromEnv(env),
+    monitoring: monitoringSettingsFromEnv(env),
     memoryReportS: MEMORY_REPORT_S,
+    trustProxyHops: TRUST_PROXY_HOPS,
   };
 }
 
@@ -166,6 +190,7 @@ export async function serveFromEnv(): Promise<void> {
     process.exit(EXIT_INVALID_SETTINGS);
   }
   const capture = settings.capture ? startNodeCapture({ ...settings.capture, log }) : null;
+  const counters = settings.monitoring.enabled ? startNodeMetrics({ path: settings.capture?.path ?? null, settings: settings.monitoring, lowConfidenceThreshold: settings.intake.lowConfidenceThreshold, log }) : null;
   const server = await startNodeServer({
     port: settings.port,
     hostname: settings.hostname,
@@ -174,14 +199,20 @@ export async function serveFromEnv(): Promise<void> {
     intake: settings.intake,
     capture: capture?.capture ?? null,
     hubModel: settings.hubModel,
+    metrics: counters?.metrics ?? null,
+    monitoring: settings.monitoring,
+    trustProxyHops: settings.trustProxyHops,
     log,
   });
   log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
   if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
   const stop = () => {
     const exit = () => {
-      capture?.close();
-      process.exit(0);
+      const done = () => {
+        capture?.close();
+        process.exit(0);
+      };
+      (counters ? counters.close() : Promise.resolve()).then(done, done);
     };
     server.close().then(exit, exit);
     setTimeout(() => process.exit(0), 5_000).unref();

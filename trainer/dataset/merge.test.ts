@@ -114,6 +114,27 @@ describe('mergeDataset', () => {
     expect(merged.report.train.rows).toBe(merged.train.length);
   });
 
+  it('weighs self-labelled rows as configured, and never puts them in the holdout', () => {
+    const [onFeedbackHoldout] = holdoutSide('held', 1);
+    const [fresh] = trainSide('fresh', 1);
+    const merged = mergeDataset({
+      base,
+      baseHoldout,
+      records: records({
+        feedback: [feedback(onFeedbackHoldout, 'negative')],
+        selfLabeled: [selfLabeled(baseHoldout[0].text, 'negative'), selfLabeled(onFeedbackHoldout, 'positive'), selfLabeled(fresh, 'neutral')],
+      }),
+      feedbackHoldoutPercent: 20,
+      selfLabeledWeight: 0.25,
+    });
+    expect(merged.train.find((row) => row.text === fresh)).toEqual({ text: fresh, label: 'neutral', weight: 0.25 });
+    expect(merged.train.filter((row) => row.weight !== undefined)).toHaveLength(1);
+    expect(merged.holdout.find((row) => row.text === onFeedbackHoldout)?.label).toBe('negative');
+    expect(merged.holdout.find((row) => row.text === baseHoldout[0].text)?.label).toBe(baseHoldout[0].label);
+    expect(merged.holdout.some((row) => row.text === fresh)).toBe(false);
+    expect(merged.report.self_labeled).toMatchObject({ used: 1, already_labelled: 2, weight: 0.25 });
+  });
+
   it('is deterministic: the same inputs give the same rows in the same order', () => {
     const input = { base, baseHoldout, records: records({ feedback: [feedback(c, 'positive'), feedback(d, 'negative')] }), feedbackHoldoutPercent: 20 };
     expect(mergeDataset(input)).toEqual(mergeDataset(input));

@@ -30,6 +30,13 @@ export interface MergeInput {
   records: DatasetRecords;
   /** Share of feedback texts (0–100) that go to the holdout. */
   feedbackHoldoutPercent: number;
+  /** Training weight of a self-labelled row (a human label weighs 1). */
+  selfLabeledWeight?: number;
+}
+
+/** A training row; `weight` (default 1) scales its share of the loss. */
+export interface TrainingRow extends LabelledRow {
+  weight?: number;
 }
 
 type LabelCounts = Record<Label, number>;
@@ -37,14 +44,14 @@ type LabelCounts = Record<Label, number>;
 export interface MergeReport {
   base: { rows: number; kept: number; empty_or_duplicate: number; moved_to_holdout: number; relabelled_by_feedback: number };
   feedback: { records: number; texts: number; conflicting_texts: number; on_base_holdout: number; holdout: number; train: number; new_texts: number };
-  self_labeled: { records: number; texts: number; used: number; already_labelled: number };
+  self_labeled: { records: number; texts: number; used: number; already_labelled: number; weight: number };
   low_confidence: { records: number };
   train: { rows: number; per_source: { base: number; feedback: number; self_labeled: number }; per_label: LabelCounts };
   holdout: { rows: number; per_slice: Record<HoldoutSlice, number>; per_label: LabelCounts };
 }
 
 export interface MergedDataset {
-  train: LabelledRow[];
+  train: TrainingRow[];
   holdout: HoldoutRow[];
   report: MergeReport;
 }
@@ -95,7 +102,7 @@ const countLabels = (rows: readonly LabelledRow[]): LabelCounts => {
   return counts;
 };
 
-export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent }: MergeInput): MergedDataset {
+export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent, selfLabeledWeight = 1 }: MergeInput): MergedDataset {
   const holdout: HoldoutRow[] = cleanRows(baseHoldout).rows.map((row) => ({ ...row, slice: 'base' }));
   const holdoutKeys = new Set(holdout.map((row) => textKey(row.text)));
 
@@ -119,7 +126,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
 
   // 2. Base rows, relabelled where a user corrected them; holdout texts stay out.
   const cleanedBase = cleanRows(base);
-  const train: LabelledRow[] = [];
+  const train: TrainingRow[] = [];
   const labelled = new Set<string>();
   const b = { rows: base.length, kept: 0, empty_or_duplicate: base.length - cleanedBase.rows.length, moved_to_holdout: 0, relabelled_by_feedback: 0 };
   for (const row of cleanedBase.rows) {
@@ -145,14 +152,14 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
 
   // 4. Self-labelled texts nobody else labelled.
   const selfGroups = groupByText(records.selfLabeled, selfLabelVote);
-  const sl = { records: records.selfLabeled.length, texts: selfGroups.size, used: 0, already_labelled: 0 };
+  const sl = { records: records.selfLabeled.length, texts: selfGroups.size, used: 0, already_labelled: 0, weight: selfLabeledWeight };
   for (const [key, votes] of selfGroups) {
     if (labelled.has(key) || holdoutKeys.has(key)) {
       sl.already_labelled++;
       continue;
     }
     const { text, label } = resolveVotes(votes);
-    train.push({ text, label });
+    train.push(selfLabeledWeight === 1 ? { text, label } : { text, label, weight: selfLabeledWeight });
     labelled.add(key);
     sl.used++;
   }

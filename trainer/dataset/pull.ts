@@ -27,13 +27,14 @@ const DOWNLOAD_CONCURRENCY = 8;
 /** Where `retrain` and `monitor` keep a dataset repo's shards between runs. */
 export const datasetCacheDir = (workDir: string, repo: string) => join(workDir, 'dataset', repo.replace('/', '__'));
 
-export async function pullDataset(repo: string, hub: HubSettings, dir: string, log: (message: string) => void): Promise<PulledDataset> {
+/** `folders`: which top-level folders' JSONL files to copy (the record shards by default). */
+export async function pullDataset(repo: string, hub: HubSettings, dir: string, log: (message: string) => void, folders: readonly string[] = DATASET_RECORD_KINDS): Promise<PulledDataset> {
   const designation: RepoDesignation = { type: 'dataset', name: repo };
   const revision = await headRevision(repo, hub);
   const files: string[] = [];
   if (revision) {
     for await (const entry of listFiles({ repo: designation, revision, recursive: true, hubUrl: hub.hubUrl, accessToken: hub.accessToken })) {
-      if (entry.type === 'file' && isShard(entry.path)) files.push(entry.path);
+      if (entry.type === 'file' && folders.includes(entry.path.split('/')[0]) && entry.path.endsWith('.jsonl')) files.push(entry.path);
     }
     files.sort();
   }
@@ -79,9 +80,4 @@ async function headRevision(repo: string, hub: HubSettings): Promise<string | nu
     if ((error as { statusCode?: number }).statusCode === 404) return null;
     throw error;
   }
-}
-
-function isShard(path: string): boolean {
-  const folder = path.split('/')[0];
-  return (DATASET_RECORD_KINDS as readonly string[]).includes(folder) && path.endsWith('.jsonl');
 }

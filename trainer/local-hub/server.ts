@@ -84,6 +84,9 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   });
   // Big LFS uploads can take a while on slow disks; don't let Node's default timeouts cut them.
   server.requestTimeout = 0;
+  // Outlive the clients' idle keep-alive (undici: 4 s) so the client closes an idle socket first; with Node's
+  // 5 s default a delayed timer could close a socket the client had just reused, and its request got ECONNRESET.
+  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

@@ -16,7 +16,7 @@ import { computeMetrics, type Metrics } from '../evaluate/metrics';
 import { exportOnnxModel } from '../export/onnx-model';
 import { loadModelBytes, predictAll } from '../onnx/load-model';
 import { maxAbsDifference } from './parity';
-import { trainModel, type ProgressReporter } from './train-model';
+import { trainModel, type ProgressReporter, type TrainingExample } from './train-model';
 import type { TrainingConfig } from './training-config';
 
 /** ONNX probabilities must equal the in-memory model's within this on every holdout text. */
@@ -39,7 +39,7 @@ export interface Candidate {
   holdoutProbabilities: Float32Array | null;
 }
 
-export async function trainCandidate(rows: readonly LabelledRow[], config: TrainingConfig, options: CandidateOptions, log: ProgressReporter): Promise<Candidate> {
+export async function trainCandidate(rows: readonly TrainingExample[], config: TrainingConfig, options: CandidateOptions, log: ProgressReporter): Promise<Candidate> {
   const { model, stats } = trainModel(rows, config, log);
   const createdAt = new Date().toISOString();
   const onnx = exportOnnxModel(model, { modelVersion: options.version, createdAt });

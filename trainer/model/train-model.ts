@@ -12,6 +12,8 @@ import type { TrainingConfig } from './training-config';
 export interface TrainingExample {
   text: string;
   label: Label;
+  /** Scales the example's share of the loss (default 1): self-labelled rows count less than human labels. */
+  weight?: number;
 }
 
 export interface TrainingStats {
@@ -56,6 +58,7 @@ export function trainModel(
   const fit = fitLogisticRegression(matrix, labels, {
     C: config.classifier.C,
     classWeight: config.classifier.classWeight,
+    rowWeights: examples.some((example) => example.weight !== undefined) ? Float64Array.from(examples, (example) => example.weight ?? 1) : undefined,
     maxIterations: config.classifier.maxIterations,
     gradientTolerance: config.classifier.tolerance,
     onIteration: ({ iteration, value, gradientNorm }) => {

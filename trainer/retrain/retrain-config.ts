@@ -19,6 +19,15 @@ export const retrainConfigSchema = z.object({
       max_class_recall_drop: share,
     })
     .default({ min_macro_recall_gain: 0.003, max_class_recall_drop: 0.02 }),
+  /** The optional LLM self-labelling step before the pull (trainer/self-label/), and how much its labels weigh in training. */
+  self_label: z
+    .object({
+      enabled: z.boolean(),
+      config: z.string(),
+      /** A self-labelled row's weight in the loss, relative to a human label's 1. */
+      training_weight: z.number().min(0).max(1),
+    })
+    .default({ enabled: false, config: 'trainer/configs/self-label.json', training_weight: 0.5 }),
   alerts: z
     .object({
       /** "Newest week": feedback with a timestamp in the last this-many days. */

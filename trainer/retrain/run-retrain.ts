@@ -21,6 +21,8 @@ import { releaseFiles } from '../hub/release';
 import { trainCandidate, writeCandidate } from '../model/train-candidate';
 import { parseTrainingConfig } from '../model/training-config';
 import { loadModelBytes, predictAll } from '../onnx/load-model';
+import { selfLabelStep } from '../self-label/retrain-step';
+import type { SelfLabelSummary } from '../self-label/run-self-label';
 import { checkAlerts, type AlertCheck } from './alerts';
 import { scoreHoldout, type HoldoutScores } from './holdout-scores';
 import { productionModel } from './production-model';
@@ -38,6 +40,8 @@ export interface RetrainOptions {
   dryRun?: boolean;
   /** Train even if nothing changed since the last recorded run. */
   force?: boolean;
+  /** Run the self-labelling step whatever `self_label.enabled` says. */
+  selfLabel?: boolean;
   log?: (message: string) => void;
   now?: () => Date;
 }
@@ -48,6 +52,8 @@ export interface RetrainResult {
   run_dir: string;
   dataset: { repo: string; revision: string | null; shards: number; invalid_lines: string[] };
   production: { version: string; source: string };
+  /** The self-labelling step's run, when it ran. */
+  self_label: SelfLabelSummary | null;
   merge: MergeReport | null;
   candidate: HoldoutScores | null;
   production_scores: HoldoutScores | null;
@@ -78,6 +84,9 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
   const runDir = join(workDir, 'runs', now().toISOString().replace(/[:.]/g, '-'));
   await mkdir(runDir, { recursive: true });
 
+  // 0. Optional: LLM labels for uncertain texts, committed to the dataset repo before it is pulled.
+  const selfLabel = (options.selfLabel ?? config.self_label.enabled) ? await step('self-label', () => selfLabelStep({ datasetRepo, hub, config, workDir, dryRun, log })) : null;
+
   // 1. Pull the dataset at its head, and read what production is.
   const datasetDir = datasetCacheDir(workDir, datasetRepo);
   const pulled = await step('pull', () => pullDataset(datasetRepo, hub, datasetDir, log));
@@ -94,7 +103,15 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     const baseText = await readFile(config.base.train, 'utf8');
     const baseHoldoutText = await readFile(config.base.holdout, 'utf8');
     const inputsDigest = sha256(
-      JSON.stringify({ dataset: pulled.revision, base: sha256(baseText), holdout: sha256(baseHoldoutText), training: trainingConfig, split: config.holdout, policy: config.promotion }),
+      JSON.stringify({
+        dataset: pulled.revision,
+        base: sha256(baseText),
+        holdout: sha256(baseHoldoutText),
+        training: trainingConfig,
+        split: config.holdout,
+        policy: config.promotion,
+        ...(records.selfLabeled.length > 0 ? { self_label_weight: config.self_label.training_weight } : {}),
+      }),
     );
 
     const result: RetrainResult = {
@@ -103,6 +120,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
       run_dir: runDir,
       dataset: { repo: datasetRepo, revision: pulled.revision, shards: pulled.files.length, invalid_lines: records.invalid },
       production: { version: production.manifest.version, source: production.source },
+      self_label: selfLabel,
       merge: null,
       candidate: null,
       production_scores: null,
@@ -128,6 +146,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         baseHoldout: parseLabelledCsv(baseHoldoutText, config.base.holdout),
         records,
         feedbackHoldoutPercent: config.holdout.feedback_percent,
+        selfLabeledWeight: config.self_label.training_weight,
       }),
     );
     result.merge = merged.report;

@@ -1,5 +1,6 @@
 /** The human-readable account of one retrain run (stdout and $GITHUB_STEP_SUMMARY): what was decided and why. */
 import { LABELS } from '../../shared/labels';
+import { selfLabelLines } from '../self-label/summary';
 import type { HoldoutMetrics } from '../../shared/manifest';
 import { alertLine } from './alerts';
 import type { HoldoutScores } from './holdout-scores';
@@ -26,6 +27,8 @@ export function renderSummary(r: RetrainResult): string {
   if (r.dry_run) lines.push('- Dry run: nothing was written to the Hub');
   lines.push('');
 
+  if (r.self_label) lines.push('### Self-labelling', '', ...selfLabelLines(r.self_label), '');
+
   if (r.merge) {
     const m = r.merge;
     lines.push(
@@ -35,7 +38,7 @@ export function renderSummary(r: RetrainResult): string {
       '|---|---:|---:|---:|---|',
       `| base | ${m.base.rows} | ${m.train.per_source.base} | ${m.holdout.per_slice.base} (validation split) | ${m.base.empty_or_duplicate} empty or duplicate, ${m.base.moved_to_holdout} moved to holdout, ${m.base.relabelled_by_feedback} relabelled by users |`,
       `| feedback | ${m.feedback.records} | ${m.feedback.train} texts (${m.feedback.new_texts} new) | ${m.feedback.holdout} | ${m.feedback.texts} distinct texts, ${m.feedback.conflicting_texts} with conflicting corrections, ${m.feedback.on_base_holdout} on validation texts (ignored) |`,
-      `| self-labelled | ${m.self_labeled.records} | ${m.self_labeled.used} | 0 | ${m.self_labeled.already_labelled} already labelled by a stronger source |`,
+      `| self-labelled | ${m.self_labeled.records} | ${m.self_labeled.used} | 0 | ${m.self_labeled.already_labelled} already labelled by a stronger source; training weight ${m.self_labeled.weight} |`,
       `| low-confidence | ${m.low_confidence.records} | 0 | 0 | unlabelled: not training data |`,
       '',
       `Training set: ${m.train.rows} rows (${LABELS.map((l) => `${l} ${m.train.per_label[l]}`).join(', ')}). Holdout: ${m.holdout.rows} (${LABELS.map((l) => `${l} ${m.holdout.per_label[l]}`).join(', ')}).`,

@@ -15,6 +15,8 @@ export interface LogisticRegressionOptions {
   C: number;
   /** "balanced": weight each class by n / (classes * count), as in scikit-learn. */
   classWeight: 'balanced' | 'none';
+  /** Per-row weights, multiplied into the class weights (as scikit-learn's sample_weight). */
+  rowWeights?: Float64Array;
   maxIterations: number;
   gradientTolerance: number;
   /** Threads computing the loss; 1 keeps everything on the calling thread. */
@@ -143,7 +145,9 @@ export function fitLogisticRegression(
   labels: Int32Array,
   options: LogisticRegressionOptions,
 ): LogisticRegressionFit {
-  const { rowWeights, l2 } = scaledWeights(sampleWeights(labels, options.classWeight), options.C);
+  const weights = sampleWeights(labels, options.classWeight);
+  if (options.rowWeights) for (let i = 0; i < weights.length; i++) weights[i] *= options.rowWeights[i];
+  const { rowWeights, l2 } = scaledWeights(weights, options.C);
   const biasOffset = matrix.columns * NUM_LABELS;
   const parallel = new ParallelLoss(matrix, labels, rowWeights, options.threads ?? 2);
   try {

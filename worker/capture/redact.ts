@@ -2,7 +2,7 @@
  * Error text that may reach /health or logs: never the token. The client's messages do not
  * normally contain it, but a proxy, a URL or a future client version might.
  */
-const HF_TOKEN_PATTERN = /hf_[A-Za-z0-9]{4,}/g;
+export const HF_TOKEN_PATTERN = /hf_[A-Za-z0-9]{4,}/g;
 
 export function redact(message: string, secrets: readonly (string | undefined)[] = []): string {
   let text = message;

@@ -9,6 +9,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import type { CaptureRecord } from '../../shared/feedback-record';
+import { immediateTransaction } from './sqlite-transaction';
 import { BUFFER_TABLE, checkLimit, CREATE_BUFFER_TABLE, ESTIMATE_DEPTH, toRow, type RecordBuffer, type StoredRecord } from './record-buffer';
 
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766; stay well below. */
@@ -99,14 +100,6 @@ export class SqliteRecordBuffer implements RecordBuffer {
   }
 
   private transaction(body: () => void): void {
-    // IMMEDIATE takes the write lock up front, so a concurrent writer waits (busy_timeout) instead of deadlocking.
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      body();
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    immediateTransaction(this.db, body);
   }
 }

@@ -122,6 +122,12 @@ export class HubFiles {
     return { bytes, cached: false };
   }
 
+  /** A small file of the repo at `revision` (a commit, branch or tag), as text, not cached; null when the repo has no such file. */
+  async text(path: string, revision: string, signal?: AbortSignal): Promise<string | null> {
+    const blob = await downloadFile({ ...this.common(), path, revision, fetch: this.fetchFor(signal), xet: false });
+    return blob ? blob.text() : null;
+  }
+
   /** Store files that passed every check, for the next isolate. */
   async remember(sha: string, manifestText: string, model: Uint8Array): Promise<void> {
     if (!this.options.cache) return;

@@ -83,10 +83,11 @@ describe('versions that must not serve', () => {
     },
   ];
 
-  it.each(cases)('$name: stays on v1 and says why', async ({ publish, error, downloadsModel }) => {
+  it.each(cases)('$name: stays on v1, says why, and keeps checking every interval without backoff', async ({ publish, error, downloadsModel }) => {
     const repo = newRepo();
     await publishVersion(hub, repo);
-    const provider = hubProvider(hub, repo, { checkIntervalMs: 10, maxBackoffMs: 20 });
+    // A long backoff cap: were a rejection counted as a failure, the waits would grow past the interval.
+    const provider = hubProvider(hub, repo, { checkIntervalMs: 10, maxBackoffMs: 60_000 });
     const v1 = await provider.current();
     const bad = await publish(repo);
 
@@ -100,23 +101,27 @@ describe('versions that must not serve', () => {
     expect(status.hub).toMatchObject({
       sha: expect.not.stringMatching(bad.sha),
       last_error: expect.stringMatching(error),
-      consecutive_failures: 1,
+      consecutive_failures: 0,
       rejected: { version: 'v2', sha: bad.sha, reason: expect.stringMatching(error) },
     });
+    expect(provider.msUntilNextCheck()).toBeLessThanOrEqual(10);
 
-    // Not downloaded again while the manifest stays the same: one request per check.
-    await sleep(25);
-    since = hub.requests.lastSeq;
-    await provider.maybeCheck();
-    expect(requestsSince(hub, since)).toHaveLength(1);
-    expect(provider.status().hub?.consecutive_failures).toBe(2);
+    // Skipped, not downloaded again, while the manifest stays the same: one request per check, no backoff.
+    for (let i = 0; i < 3; i++) {
+      await sleep(15);
+      since = hub.requests.lastSeq;
+      await provider.maybeCheck();
+      expect(requestsSince(hub, since)).toHaveLength(1);
+      expect(provider.status().hub).toMatchObject({ consecutive_failures: 0, rejected: { sha: bad.sha } });
+      expect(provider.msUntilNextCheck()).toBeLessThanOrEqual(10);
+    }
 
-    // The next good version is taken.
+    // The next good version is taken at the next check, one interval later; the rejection is cleared.
     await publishVersion(hub, repo, { bytes: original() });
-    await sleep(25);
+    await sleep(15);
     await provider.maybeCheck();
     expect((await provider.current()).manifest.version).toBe('v3');
-    expect(provider.status()).toMatchObject({ error: null, hub: { last_error: null, consecutive_failures: 0 } });
+    expect(provider.status()).toMatchObject({ error: null, hub: { last_error: null, consecutive_failures: 0, rejected: null } });
     await provider.close();
   });
 
@@ -125,7 +130,7 @@ describe('versions that must not serve', () => {
     await publishVersion(hub, repo, { bytes: tinyModel({ bias: [Number.NaN, 0, 0] }).bytes, manifest: tinyModel().manifest });
     const provider = hubProvider(hub, repo);
     expect((await provider.current()).source).toBe('bundled');
-    expect(provider.status().hub).toMatchObject({ rejected: { version: 'v1' }, last_error: expect.stringMatching(/smoke test/) });
+    expect(provider.status().hub).toMatchObject({ rejected: { version: 'v1' }, last_error: expect.stringMatching(/smoke test/), consecutive_failures: 0 });
     await provider.close();
   });
 

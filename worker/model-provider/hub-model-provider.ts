@@ -15,10 +15,13 @@
  * with one assignment. Requests keep the LoadedModel `current()` gave them; the replaced session
  * is released `releaseGraceMs` later (by a later maybeCheck(), or close()).
  *
- * A failure of any kind keeps the current model and is reported by status().hub; the next attempt
- * waits checkIntervalMs x 2^(failures - 1) (capped at maxBackoffMs, with jitter). A version
- * refused by verification is remembered by its manifest ETag and not downloaded again until the
- * manifest changes. At most one load or check runs at a time.
+ * A failure to reach or read the Hub keeps the current model and is reported by status().hub; the
+ * next attempt waits checkIntervalMs x 2^(failures - 1) (capped at maxBackoffMs, with jitter).
+ * A version refused for its content (verification, smoke test) is not a failure of the check: it
+ * is remembered by its manifest ETag, skipped without a download while the manifest stays the same,
+ * and checks go on every checkIntervalMs, so a fixed version published next is served within one
+ * interval. status().hub.rejected shows it until a newer version is accepted. At most one load
+ * or check runs at a time.
  *
  * Runtime-neutral: fetch, crypto.subtle, timers via the caller. No setTimeout is left behind:
  * workerd would not run it after the request that scheduled it ended.
@@ -160,6 +163,7 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
     const reject = (version: string | null, reason: string, cause?: unknown): never => {
       const error = new RejectedVersionError(version, probe.sha, reason, { cause });
       rejected = { etag: probe.etag, error };
+      log('warn', { msg: 'model version rejected; keeping the current model and checking for the next one', repo, version, sha: probe.sha, reason });
       throw error;
     };
     let manifestJson: unknown;
@@ -215,6 +219,7 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
   function install(next: Served): void {
     const old = served;
     served = next; // the swap: current() hands out `next` from here on
+    if (next.etag !== null) rejected = null; // a newer version than the refused one is accepted
     if (old && old.loaded.model !== next.loaded.model) retired.push({ model: old.loaded.model, releaseAt: now() + releaseGraceMs });
     if (old && old.loaded.manifest.version !== next.loaded.manifest.version) {
       log('info', { msg: 'model swapped', from: old.loaded.manifest.version, to: next.loaded.manifest.version, source: next.loaded.source });
@@ -227,7 +232,15 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
     nextCheckAt = now() + checkIntervalMs;
   }
 
+  /** A refused version: the check itself worked, so no backoff; the refusal stays in `rejected`. */
+  function skipped(error: RejectedVersionError): void {
+    failures = 0;
+    lastError = error.message;
+    nextCheckAt = now() + checkIntervalMs;
+  }
+
   function failed(error: unknown): void {
+    if (error instanceof RejectedVersionError) return skipped(error);
     failures += 1;
     lastError = message(error);
     const backoff = Math.min(checkIntervalMs * 2 ** (failures - 1), maxBackoffMs);

@@ -86,6 +86,36 @@ describe('HubModelProvider in workerd', () => {
     await second.close();
   });
 
+  it('skips a rejected version without backoff and serves the next good one at the next check', async () => {
+    const v1 = await fixtureVersion('v111');
+    const good = await fixtureVersion('v333');
+    const bad = await fixtureVersion('v222');
+    const manifest = JSON.parse(new TextDecoder().decode(bad.manifest));
+    bad.manifest = new TextEncoder().encode(JSON.stringify({ ...manifest, sha256: 'f'.repeat(64) })); // does not match model.onnx
+    const [sha1, sha2, sha3] = ['1'.repeat(40), '2'.repeat(40), '3'.repeat(40)];
+    const hub = fakeHub(new Map([[sha1, v1], [sha2, bad], [sha3, good]]));
+    hub.state.main = sha1;
+    const provider = createHubModelProvider({ ort: ortWorkerd, bundled, repo: REPO, hubUrl: HUB, fetch: hub.fetch, checkIntervalMs: 1, maxBackoffMs: 60_000, releaseGraceMs: 0 });
+    await provider.current();
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
+
+    hub.state.main = sha2;
+    for (let i = 0; i < 4; i++) {
+      await tick();
+      await provider.maybeCheck();
+      expect((await provider.current()).manifest.version).toBe('v111');
+      expect(provider.status().hub).toMatchObject({ consecutive_failures: 0, rejected: { version: 'v222', sha: sha2 } });
+      expect(provider.msUntilNextCheck()).toBeLessThanOrEqual(1);
+    }
+
+    hub.state.main = sha3;
+    await tick();
+    await provider.maybeCheck();
+    expect((await provider.current()).manifest.version).toBe('v333');
+    expect(provider.status().hub).toMatchObject({ consecutive_failures: 0, rejected: null, last_error: null });
+    await provider.close();
+  });
+
   it('serves the bundled model when the Hub cannot be reached', async () => {
     const provider = createHubModelProvider({
       ort: ortWorkerd,

@@ -160,7 +160,6 @@ function constraints(schema: Schema, schemas: Record<string, Schema>): string {
   if (schema.minItems !== undefined || schema.maxItems !== undefined) parts.push(`${schema.minItems ?? 0}–${schema.maxItems ?? '∞'} items`);
   const item = schema.items ? resolve(schema.items, schemas) : schema;
   if (item.maxLength !== undefined) parts.push(`at most ${item.maxLength} characters${schema.items ? ' each' : ''}`);
-  if (item.pattern === '\\S') parts.push('not blank');
   if (schema.enum) parts.push(`one of ${schema.enum.join(', ')}`);
   return parts.join('; ');
 }

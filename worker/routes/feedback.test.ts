@@ -1,4 +1,5 @@
 /** POST /v1/feedback and low-confidence logging through app.request, on an in-memory SQLite buffer. */
+import type { Context } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app';
 import { createCapture, type Capture } from '../capture/capture';
@@ -17,7 +18,9 @@ function setup(intake: Partial<IntakeConfig> = {}, buffer?: RecordBuffer) {
   const sqlite = new SqliteRecordBuffer(':memory:');
   buffers.push(sqlite);
   const capture = createCapture({ buffer: buffer ?? sqlite, config: captureConfigFromEnv({}) });
-  const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, capture, intake: { ...INTAKE_DEFAULTS, feedbackRatePerMinute: 0, ...intake } });
+  // The address as workerd gives it (Cloudflare sets CF-Connecting-IP).
+  const clientAddress = (c: Context) => c.req.header('cf-connecting-ip');
+  const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, capture, clientAddress, intake: { ...INTAKE_DEFAULTS, feedbackRatePerMinute: 0, ...intake } });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { app, capture, sqlite, post };
@@ -94,6 +97,59 @@ describe('POST /v1/feedback', () => {
     expect((await post('/v1/feedback', GOOD, { 'cf-connecting-ip': '198.51.100.2' })).status).toBe(202);
   }, 60_000);
 
+  it('stores the text without control characters and with personal data replaced by placeholders', async () => {
+    const { capture, post } = setup();
+    const text = 'nul\u0000 esc\u001b[31m: mail jane.doe@example.com, call +44 20 7946 0958, see https://shop.example/reset?token=abc123 or https://example.com/page';
+    const { id } = await (await post('/v1/feedback', { ...GOOD, text })).json();
+    const [record] = await capture.buffer.oldest(10);
+    expect(record).toMatchObject({ id, text: 'nul esc[31m: mail <email>, call <phone>, see <url> or https://example.com/page' });
+  });
+
+  it('dry_run: 200 with the text as it would be stored; nothing is stored, even without a capture buffer', async () => {
+    const { capture, post } = setup();
+    const response = await post('/v1/feedback', { ...GOOD, text: 'write to me@example.org', dry_run: true });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ dry_run: true, text: 'write to <email>' });
+    expect(await stored(capture)).toBe(0);
+    expect((await post('/v1/feedback', { ...GOOD, dry_run: false })).status).toBe(202);
+    expect(await stored(capture)).toBe(1);
+    const bare = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {} });
+    const dry = await bare.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...GOOD, dry_run: true }) });
+    expect(dry.status).toBe(200);
+  });
+
+  it("the /docs Try-it form for feedback sends dry_run, and the scoring forms send store: false", async () => {
+    const { app } = setup();
+    const page = await (await app.request('/docs')).text();
+    const forms = [...page.matchAll(/<form class="try" data-method="POST" data-path="([^"]+)">\s*<textarea[^>]*>([^<]*)<\/textarea>/g)].map(([, path, body]) => [path, JSON.parse(body.replace(/&quot;/g, '"').replace(/&amp;/g, '&'))]);
+    expect(Object.fromEntries(forms)).toMatchObject({ '/v1/feedback': { dry_run: true }, '/v1/sentiment': { store: false }, '/v1/sentiment/batch': { store: false } });
+    expect(page).toContain('Stored for retraining');
+  });
+
+  it('2,000 wrong API keys from one client: the first AUTH_FAILURE_LIMIT_PER_MINUTE get 401, the rest 429 with Retry-After', async () => {
+    const key = 'k-aaaaaaaaaaaaaaaaaaaa';
+    const { capture, post } = setup({ feedbackApiKeys: [key], authFailuresPerMinute: 10 });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 2_000; i++) {
+      last = await post('/v1/feedback', GOOD, { authorization: `Bearer wrong-key-${String(i).padStart(12, '0')}`, 'cf-connecting-ip': '198.51.100.9' });
+      statuses.push(last.status);
+    }
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1_990);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await last!.json()).error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/failed authentications/) });
+    // Throttled even with the right key until the wait is over (a guesser learns nothing); other clients are not affected.
+    expect((await post('/v1/feedback', GOOD, { authorization: `Bearer ${key}`, 'cf-connecting-ip': '198.51.100.9' })).status).toBe(429);
+    expect((await post('/v1/feedback', GOOD, { authorization: `Bearer ${key}`, 'cf-connecting-ip': '198.51.100.10' })).status).toBe(202);
+    expect(await stored(capture)).toBe(1);
+    // 0 turns the throttle off.
+    const open = setup({ feedbackApiKeys: [key], authFailuresPerMinute: 0 });
+    const wrong = await Promise.all(Array.from({ length: 50 }, () => open.post('/v1/feedback', GOOD, { authorization: 'Bearer nope-nope-nope-nope' })));
+    expect(new Set(wrong.map((r) => r.status))).toEqual(new Set([401]));
+  }, 60_000);
+
   it('503 capture_unavailable without a capture buffer, or when the buffer fails', async () => {
     const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {} });
     const response = await app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GOOD) });
@@ -157,6 +213,51 @@ describe('low-confidence logging', () => {
     const { post } = setup({ lowConfidenceThreshold: 1 }, failing);
     expect((await post('/v1/sentiment', { text: UNSURE })).status).toBe(200);
     await settle();
+  });
+});
+
+describe('low-confidence storage opt-out and scrubbing', () => {
+  it('"store": false keeps the texts of either scoring endpoint out of storage', async () => {
+    const { capture, post } = setup({ lowConfidenceThreshold: 1 });
+    expect((await post('/v1/sentiment', { text: 'meeting at 3', store: false })).status).toBe(200);
+    expect((await post('/v1/sentiment/batch', { texts: ['meeting at 4', 'meeting at 5'], store: false })).status).toBe(200);
+    await settle();
+    expect(await capture.buffer.depth()).toBe(0);
+    // store: true and no flag are the default: stored.
+    await post('/v1/sentiment', { text: 'meeting at 6', store: true });
+    await post('/v1/sentiment/batch', { texts: ['meeting at 7'] });
+    await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(2));
+  });
+
+  it('stores low-confidence texts scrubbed; the prediction is made on the text as sent', async () => {
+    const { capture, post } = setup({ lowConfidenceThreshold: 1 });
+    const text = 'ping me on 555-123-4567 or bob@example.net\u0007';
+    const response = await post('/v1/sentiment', { text });
+    expect(response.status).toBe(200);
+    await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(1));
+    expect(await capture.buffer.oldest(1)).toEqual([expect.objectContaining({ kind: 'low_confidence', text: 'ping me on <phone> or <email>' })]);
+  });
+});
+
+describe('scoring rate limit (SCORING_RATE_LIMIT_PER_MINUTE)', () => {
+  it('is off by default; when set, a client over its burst gets 429 with Retry-After on both endpoints, others are not affected', async () => {
+    const off = setup();
+    const many = await Promise.all(Array.from({ length: 100 }, () => off.post('/v1/sentiment', { text: 'hi', store: false }, { 'cf-connecting-ip': '192.0.2.1' })));
+    expect(new Set(many.map((r) => r.status))).toEqual(new Set([200]));
+
+    const clientAddress = (c: Context) => c.req.header('cf-connecting-ip');
+    const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, clientAddress, config: { ...SERVING_DEFAULTS, scoringRatePerMinute: 60, scoringRateBurst: 3 } });
+    const score = (path: string, body: unknown, ip: string) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip }, body: JSON.stringify(body) });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await score('/v1/sentiment', { text: 'hi' }, '192.0.2.1')).status);
+    const limited = await score('/v1/sentiment/batch', { texts: ['hi'] }, '192.0.2.1');
+    expect([...statuses, limited.status]).toEqual([200, 200, 200, 429]);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await limited.json()).error.code).toBe('rate_limited');
+    expect((await score('/v1/sentiment', { text: 'hi' }, '192.0.2.2')).status).toBe(200);
+    const doc = await (await app.request('/openapi.json')).json();
+    expect(Object.keys(doc.paths['/v1/sentiment'].post.responses)).toContain('429');
+    expect(doc.paths['/v1/sentiment'].post.description).toMatch(/Rate limit: 60 scoring requests/);
   });
 });
 

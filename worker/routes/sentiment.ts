@@ -7,28 +7,40 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { newLowConfidenceRecord, type CaptureRecord } from '../../shared/feedback-record';
 import { batchResultSchema, requestSchemas, sentimentResultSchema, validationHook, type Limits } from '../api-schemas';
+import type { IntakeConfig, ServingConfig } from '../config';
 import type { AppEnv } from '../env';
 import { errorResponses } from '../errors';
 import { jsonBody } from '../middleware/json-body/index';
+import { rateLimit } from '../middleware/rate-limit/index';
 import { TokenBucket } from '../token-bucket';
+import { addressKey } from '../client-address';
+import { textForStorage } from '../capture/scrub-text';
 import { afterResponse } from '../runtime/after-response';
 import type { Prediction } from '../../shared/sentiment-model';
 
 const REQUEST_ERRORS = ['invalid_json', 'unsupported_media_type', 'validation_failed', 'payload_too_large', 'model_unavailable', 'internal_error'] as const;
 
-export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
-  const { sentimentRequest, batchRequest } = requestSchemas(limits);
+export type ScoringSettings = Limits & Pick<ServingConfig, 'scoringRatePerMinute' | 'scoringRateBurst'>;
+
+export function sentimentRoutes(settings: ScoringSettings, intake: IntakeConfig): OpenAPIHono<AppEnv> {
+  const { sentimentRequest, batchRequest } = requestSchemas(settings);
+  const { scoringRatePerMinute: perMinute } = settings;
+  const burst = settings.scoringRateBurst || perMinute;
+  // One limit for both endpoints: a batch counts as one request.
+  const limit = rateLimit({ perMinute, burst, key: addressKey });
+  const errors = [...REQUEST_ERRORS, 'text_too_long', ...(perMinute > 0 ? (['rate_limited'] as const) : [])] as const;
+  const notes = [storageNote(intake), perMinute > 0 ? `Rate limit: ${perMinute} scoring requests (single or batch) per minute per client address, bursts of ${burst}; over it, 429 with Retry-After. Kept in memory per process (Node) or isolate (workerd), so approximate when several run.` : 'No rate limit is configured for scoring on this server.'];
 
   const single = createRoute({
     method: 'post',
     path: '/sentiment',
     summary: 'Score one text',
-    description: 'The most probable label, its probability as `confidence`, and the probability of every label.',
-    middleware: [jsonBody()] as const,
+    description: ['The most probable label, its probability as `confidence`, and the probability of every label.', ...notes].join('\n\n'),
+    middleware: [limit, jsonBody()] as const,
     request: { body: { required: true, content: { 'application/json': { schema: sentimentRequest } } } },
     responses: {
       200: { description: 'The prediction', content: { 'application/json': { schema: sentimentResultSchema } } },
-      ...errorResponses(...REQUEST_ERRORS, 'text_too_long'),
+      ...errorResponses(...errors),
     },
   });
 
@@ -36,12 +48,12 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
     method: 'post',
     path: '/sentiment/batch',
     summary: 'Score many texts at once',
-    description: `Up to ${limits.maxBatchTexts} texts in one model run: much cheaper per text than one request each. One result per text, in input order.`,
-    middleware: [jsonBody()] as const,
+    description: [`Up to ${settings.maxBatchTexts} texts in one model run: much cheaper per text than one request each. One result per text, in input order.`, ...notes].join('\n\n'),
+    middleware: [limit, jsonBody()] as const,
     request: { body: { required: true, content: { 'application/json': { schema: batchRequest } } } },
     responses: {
       200: { description: 'One prediction per text, in input order', content: { 'application/json': { schema: batchResultSchema } } },
-      ...errorResponses(...REQUEST_ERRORS, 'text_too_long', 'batch_too_large'),
+      ...errorResponses(...errors, 'batch_too_large'),
     },
   });
 
@@ -55,24 +67,32 @@ export function sentimentRoutes(limits: Limits): OpenAPIHono<AppEnv> {
   };
 
   routes.openapi(single, async (c) => {
-    const { text } = c.req.valid('json');
+    const { text, store } = c.req.valid('json');
     c.set('batchSize', 1);
     const { model, manifest } = await c.get('deps').models.current();
     const prediction = await model.predictOne(text);
-    logLowConfidence(c, [text], [prediction], manifest.version);
+    countPredictions(c, manifest.version, [prediction]);
+    if (store !== false) logLowConfidence(c, [text], [prediction], manifest.version);
     return c.json({ ...prediction, model_version: manifest.version }, 200);
   });
 
   routes.openapi(batch, async (c) => {
-    const { texts } = c.req.valid('json');
+    const { texts, store } = c.req.valid('json');
     c.set('batchSize', texts.length);
     const { model, manifest } = await c.get('deps').models.current();
     const results = await model.predict(texts);
-    logLowConfidence(c, texts, results, manifest.version);
+    countPredictions(c, manifest.version, results);
+    if (store !== false) logLowConfidence(c, texts, results, manifest.version);
     return c.json({ results, model_version: manifest.version }, 200);
   });
 
   return routes;
+}
+
+/** Per-minute counters (metrics/counters.ts): increments in memory, nothing else. */
+function countPredictions(c: Context<AppEnv>, version: string, predictions: readonly Prediction[]): void {
+  const { metrics } = c.get('deps');
+  metrics?.counters.predictions(version, predictions, metrics.lowConfidenceThreshold);
 }
 
 /**
@@ -94,8 +114,15 @@ function recordLowConfidence(c: Context<AppEnv>, cap: TokenBucket | null, texts:
   const chosen = picked;
   afterResponse(c, log, 'low-confidence logging', async () => {
     const now = new Date();
-    const records: CaptureRecord[] = chosen.map((i) => newLowConfidenceRecord({ text: texts[i], ...predictions[i], model_version: modelVersion }, now));
+    const records: CaptureRecord[] = chosen.map((i) => newLowConfidenceRecord({ text: textForStorage(texts[i]), ...predictions[i], model_version: modelVersion }, now));
     await (capture.acceptSoon ?? capture.accept)(records);
     await capture.scheduler.maybeFlush('size');
   });
+}
+
+/** What the scoring endpoints tell callers about storage, from this server's settings. */
+function storageNote(intake: IntakeConfig): string {
+  if (!intake.lowConfidenceLogging || intake.lowConfidenceSampleRate <= 0) return 'This server does not store the texts it scores.';
+  const share = intake.lowConfidenceSampleRate < 1 ? `a sample (${Math.round(intake.lowConfidenceSampleRate * 100)}%) of ` : '';
+  return `Stored for retraining: on this server ${share}the texts whose confidence is below ${intake.lowConfidenceThreshold} are stored with their prediction and committed to the project's dataset repository on the Hugging Face Hub, which retraining reads (when feedback storage is set up). Before storage, control characters are removed and e-mail addresses, phone numbers, URLs with a query string and Hugging Face tokens are replaced by placeholders (pattern matching: the usual shapes, not every one). Send \`"store": false\` to keep a request's texts out of storage; the Try-it form here does.`;
 }

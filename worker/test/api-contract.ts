@@ -115,7 +115,7 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
       expect(response.status).toBe(200);
       const doc = await response.json();
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths).sort()).toEqual(['/health', '/v1/feedback', '/v1/model', '/v1/sentiment', '/v1/sentiment/batch']);
+      expect(Object.keys(doc.paths).sort()).toEqual(['/dashboard', '/health', '/v1/feedback', '/v1/metrics', '/v1/model', '/v1/sentiment', '/v1/sentiment/batch']);
       const batch = doc.components.schemas.BatchSentimentRequest.properties.texts;
       expect(batch).toMatchObject({ maxItems: maxBatchTexts, minItems: 1, items: { maxLength: maxTextChars } });
       expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(ERROR_CODES);
@@ -164,16 +164,42 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
     it('validation_failed (422): the message names the field and why', async () => {
       await expectError(await postJson('/v1/sentiment', { txt: 'hi' }), 'validation_failed', /^text: is required$/);
       await expectError(await postJson('/v1/sentiment', { text: 42 }), 'validation_failed', /^text: must be a string, not a number$/);
-      await expectError(await postJson('/v1/sentiment', { text: '' }), 'validation_failed', /^text: must not be empty/);
-      await expectError(await postJson('/v1/sentiment', { text: ' \n\t ' }), 'validation_failed', /^text: must not be empty or whitespace only$/);
+      await expectError(await postJson('/v1/sentiment', { text: '' }), 'validation_failed', /^text: must contain a visible character/);
+      await expectError(await postJson('/v1/sentiment', { text: ' \n\t ' }), 'validation_failed', /^text: must contain a visible character \(not only whitespace, control or zero-width characters\)$/);
       await expectError(await postJson('/v1/sentiment', ['hi']), 'validation_failed', /^body: must be a JSON object, not an array$/);
       await expectError(await postJson('/v1/sentiment/batch', { texts: 'hi' }), 'validation_failed', /^texts: must be an array of strings, not a string$/);
       await expectError(await postJson('/v1/sentiment/batch', { texts: [] }), 'validation_failed', /^texts: must contain at least one text$/);
       await expectError(
         await postJson('/v1/sentiment/batch', { texts: ['ok', 'fine', 'good', '  ', null] }),
         'validation_failed',
-        /^texts\[3\]: must not be empty or whitespace only \(and 1 more problem\)$/,
+        /^texts\[3\]: must contain a visible character \(not only whitespace, control or zero-width characters\) \(and 1 more problem\)$/,
       );
+    });
+
+    it('validation_failed (422) for what would poison the dataset: invalid UTF-8, lone surrogates, invisible-only text', async () => {
+      const invalidUtf8 = new Uint8Array([...new TextEncoder().encode('{"text":"caf'), 0xe9, ...new TextEncoder().encode('"}')]); // Latin-1 é
+      await expectError(await fetch('/v1/sentiment', { method: 'POST', headers: JSON_HEADERS, body: invalidUtf8 }), 'validation_failed', /^body: is not valid UTF-8/);
+      await expectError(await postJson('/v1/sentiment', '{"text":"\\ud800"}'), 'validation_failed', /^text: contains a lone surrogate/);
+      await expectError(await postJson('/v1/sentiment/batch', '{"texts":["fine","ok \\udfff"]}'), 'validation_failed', /^texts\[1\]: contains a lone surrogate/);
+      await expectError(await postJson('/v1/feedback', '{"text":"x\\ud83d","model_label":"negative","correct_label":"positive"}'), 'validation_failed', /^text: contains a lone surrogate/);
+      // Zero-width space, joiners, word joiner, BOM, soft hyphen, bidi marks, Hangul filler, Braille blank, NUL and other controls.
+      for (const text of ['\u200b', '\u200c\u200d\u2060', '\ufeff \u00ad', '\u200e\u202e', '\u3164', '\u2800\u2800', '\u0000', '\u0001\u001b\u007f']) {
+        await expectError(await postJson('/v1/sentiment', { text }), 'validation_failed', /^text: must contain a visible character/);
+      }
+      // A visible character among them is a text: scored (what is stored is cleaned, see the capture tests).
+      for (const text of ['a\u0000b', '\u200bok', '😀', 'e\u0301']) expect((await postJson('/v1/sentiment', { text })).status).toBe(200);
+    });
+
+    it('validation_failed (422) messages for the optional fields say what is expected', async () => {
+      const feedback = { text: 'fine', model_label: 'negative', correct_label: 'positive' };
+      await expectError(await postJson('/v1/feedback', { ...feedback, model_version: '' }), 'validation_failed', /^model_version: must be a model version such as v3/);
+      await expectError(await postJson('/v1/feedback', { ...feedback, model_version: 'x'.repeat(65) }), 'validation_failed', /^model_version: must be a model version such as v3/);
+      await expectError(await postJson('/v1/feedback', { ...feedback, model_version: 'v1\u0000' }), 'validation_failed', /^model_version: must be a model version/);
+      await expectError(await postJson('/v1/feedback', { ...feedback, model_version: 3 }), 'validation_failed', /^model_version: must be a string, not a number$/);
+      await expectError(await postJson('/v1/feedback', { ...feedback, confidence: 'high' }), 'validation_failed', /^confidence: must be a number, not a string$/);
+      await expectError(await postJson('/v1/feedback', { ...feedback, confidence: 1.5 }), 'validation_failed', /^confidence: must be between 0 and 1$/);
+      await expectError(await postJson('/v1/feedback', { ...feedback, dry_run: 'yes' }), 'validation_failed', /^dry_run: must be true or false, not a string$/);
+      await expectError(await postJson('/v1/sentiment', { text: 'fine', store: 0 }), 'validation_failed', /^store: must be true or false, not a number$/);
     });
 
     it('text_too_long and batch_too_large (413)', async () => {

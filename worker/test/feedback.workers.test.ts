@@ -78,4 +78,30 @@ describe.skipIf(!db || !hubUrl)('feedback in workerd', () => {
     const mine = results.map((r) => parseRecordLine(r.body)).filter((r) => r.text === text);
     expect(mine).toEqual([expect.objectContaining({ kind: 'low_confidence', label: prediction.label, confidence: prediction.confidence, source: 'auto' })]);
   });
+
+  it('stores feedback scrubbed, dry_run stores nothing, and "store": false keeps scoring texts out of D1', async () => {
+    const lowEnv: Env = { ...env, LOW_CONFIDENCE_LOGGING: 'true', LOW_CONFIDENCE_THRESHOLD: '1' };
+    const post = async (path: string, body: unknown) => {
+      const { pending, ctx } = executionContext();
+      const response = await worker.fetch(new Request(`${BASE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), lowEnv, ctx);
+      await Promise.all(pending);
+      return response;
+    };
+    const stamp = Date.now();
+    const feedback = { model_label: 'negative', correct_label: 'positive' };
+    const stored = await post('/v1/feedback', { ...feedback, text: `workerd ${stamp}\u0000 mail me@example.com or +1 555 123 4567` });
+    expect(stored.status).toBe(202);
+    const { id } = (await stored.json()) as { id: string };
+    expect(parseRecordLine((await storedBody(id))!).text).toBe(`workerd ${stamp} mail <email> or <phone>`);
+
+    const dry = await post('/v1/feedback', { ...feedback, text: `dry ${stamp} https://x.example/?token=1`, dry_run: true });
+    expect(dry.status).toBe(200);
+    expect(await dry.json()).toEqual({ dry_run: true, text: `dry ${stamp} <url>` });
+
+    const secret = `never stored ${stamp}`;
+    expect((await post('/v1/sentiment', { text: secret, store: false })).status).toBe(200);
+    expect((await post('/v1/sentiment/batch', { texts: [secret, secret], store: false })).status).toBe(200);
+    const { results } = await db!.prepare('SELECT body FROM capture_buffer').all<{ body: string }>();
+    expect(results.filter((r) => r.body.includes(`dry ${stamp}`) || r.body.includes(secret))).toEqual([]);
+  });
 });

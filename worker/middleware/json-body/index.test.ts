@@ -37,4 +37,28 @@ describe('jsonBody', () => {
       expect((await response.json()).code).toBe('invalid_json');
     }
   });
+
+  it('refuses invalid UTF-8 with 422 instead of turning it into U+FFFD', async () => {
+    for (const bytes of [[0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d], [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x22, 0x7d], [0x22, 0xed, 0xa0, 0x80, 0x22]]) {
+      const response = await post(new Uint8Array(bytes), 'application/json');
+      expect(response.status).toBe(422);
+      expect(await response.json()).toEqual({ code: 'validation_failed', message: 'body: is not valid UTF-8; send the JSON encoded as UTF-8' });
+    }
+  });
+
+  it('refuses lone surrogates spelled as JSON escapes, in values and keys, and names where', async () => {
+    const cases: Array<[string, string]> = [
+      ['{"text":"\\ud800"}', 'text'],
+      ['{"texts":["ok","a\\udfffb"]}', 'texts[1]'],
+      ['{"a":{"\\udc00":1}}', 'a.\udc00'],
+      ['"\\ud83d"', 'body'],
+    ];
+    for (const [body, where] of cases) {
+      const response = await post(body, 'application/json');
+      expect(response.status).toBe(422);
+      expect(await response.json()).toEqual({ code: 'validation_failed', message: `${where}: contains a lone surrogate (half of a UTF-16 pair), which is not valid Unicode` });
+    }
+    // A pair, escaped or not, is a character.
+    for (const body of ['{"text":"\\ud83d\\ude00"}', '{"text":"😀"}']) expect((await post(body, 'application/json')).status).toBe(200);
+  });
 });

@@ -7,7 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../../errors';
-import { TokenBucket } from '../../token-bucket';
+import { ClientBuckets } from '../../token-bucket';
 
 export interface RateLimitOptions {
   perMinute: number;
@@ -20,27 +20,11 @@ export interface RateLimitOptions {
 }
 
 export function rateLimit({ perMinute, burst, key, now = Date.now, maxClients = 10_000 }: RateLimitOptions): MiddlewareHandler {
-  const buckets = new Map<string, TokenBucket>();
-
-  const evict = (t: number) => {
-    for (const [k, bucket] of buckets) if (bucket.isFull(t)) buckets.delete(k); // a full bucket is the same as no bucket
-    // Still too many: drop the oldest entries (Map keeps insertion order).
-    for (const k of buckets.keys()) {
-      if (buckets.size < maxClients) break;
-      buckets.delete(k);
-    }
-  };
-
+  const buckets = new ClientBuckets(perMinute, burst, maxClients);
   return async function rateLimit(c, next) {
     if (perMinute <= 0) return next();
     const t = now();
-    const client = key(c);
-    let bucket = buckets.get(client);
-    if (!bucket) {
-      if (buckets.size >= maxClients) evict(t);
-      bucket = new TokenBucket(perMinute, burst, t);
-      buckets.set(client, bucket);
-    }
+    const bucket = buckets.get(key(c), t);
     if (!bucket.take(t)) {
       const retryAfter = bucket.secondsToNextToken(t);
       throw new ApiError('rate_limited', `too many requests from this client: ${perMinute} per minute (bursts of ${burst}); retry in ${retryAfter} s`, {

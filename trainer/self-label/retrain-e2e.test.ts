@@ -1,0 +1,133 @@
+/**
+ * Self-labelling end to end, offline: the Node server logs its low-confidence predictions to the
+ * dataset repo on the local Hub; `trainer retrain --self-label` runs as its own process, asks the
+ * local stand-in (right 70% of the time, errors half shared by both prompts) for labels, commits
+ * them, and trains on them at their reduced weight; the gate decides as usual. Whatever it
+ * decides, a promoted candidate is never worse than production on the holdout, and no
+ * self-labelled text is in the holdout.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABELS } from '../../shared/labels';
+import { captureConfigFromEnv } from '../../worker/capture/config';
+import { startNodeServer, type NodeServer } from '../../worker/node-server';
+import { startNodeCapture, type NodeCapture } from '../../worker/runtime/capture-node';
+import { textKey } from '../data/clean';
+import { parseLabelledCsv, type LabelledRow } from '../data/csv';
+import { startLocalLlm, type LocalLlm } from '../local-llm/server';
+import type { LocalHub } from '../local-hub/server';
+import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import type { RetrainConfig } from '../retrain/retrain-config';
+import type { RetrainResult } from '../retrain/run-retrain';
+import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../retrain/test-fixtures';
+import { selfLabelConfigSchema } from './settings';
+
+const MODEL_REPO = 'team/sentiment';
+const DATASET_REPO = 'team/sentiment-feedback';
+const quiet = () => {};
+
+let hub: LocalHub;
+let llm: LocalLlm;
+let dir: string;
+let config: RetrainConfig;
+let server: NodeServer;
+let capture: NodeCapture;
+let texts: LabelledRow[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'self-label-e2e-'));
+  hub = await startTestHub({ token: TOKEN });
+  config = await smallBaseConfig(dir, 1500);
+  await publishBaseModel(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN }, config);
+  texts = (await tweetEvalTrain()).slice(1500, 2700);
+  llm = await startLocalLlm({ truth: new Map(texts.map((r) => [textKey(r.text), r.label])), wrongRate: 0.3, errorModel: 'mixed', seed: 'e2e' });
+
+  capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: DATASET_REPO }), log: quiet });
+  server = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, config: { logRequests: false }, intake: { feedbackRatePerMinute: 0, lowConfidenceMaxPerMinute: 0 }, capture: capture.capture });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  capture?.close();
+  await llm?.close();
+  await hub?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A retrain config file with self-labelling on, through the stand-in, with these heuristics. */
+async function retrainConfigFile(name: string, heuristics?: Record<string, unknown>): Promise<string> {
+  const selfLabelPath = join(dir, `${name}-self-label.json`);
+  const selfLabel = selfLabelConfigSchema.parse({ provider: 'local', base_url: llm.baseUrl, cache_file: join(dir, `${name}-answers.jsonl`), ...(heuristics ? { heuristics } : {}) });
+  await writeFile(selfLabelPath, JSON.stringify(selfLabel));
+  const path = join(dir, `${name}-retrain.json`);
+  await writeFile(path, JSON.stringify({ ...config, self_label: { enabled: false, config: selfLabelPath, training_weight: 0.5 } }));
+  return path;
+}
+
+async function retrain(name: string, configPath: string): Promise<{ stdout: string; result: RetrainResult; holdout: LabelledRow[] }> {
+  const run = await spawnTrainer(['retrain', '--self-label', '--config', configPath, '--work-dir', join(dir, name), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], { HF_TOKEN: TOKEN }).done;
+  expect(run.code, run.stderr).toBe(0);
+  const runDir = run.stdout.match(/Files: `([^`]+)`/)![1];
+  const result = JSON.parse(await readFile(join(runDir, 'result.json'), 'utf8')) as RetrainResult;
+  return { stdout: run.stdout, result, holdout: parseLabelledCsv(await readFile(join(runDir, 'holdout.csv'), 'utf8')) };
+}
+
+/** What the gate promises: a promoted candidate beats production on the holdout and loses no class. */
+function expectNeverWorsePromoted(result: RetrainResult) {
+  expect(result.decision).not.toBeNull();
+  if (result.status !== 'promoted') return;
+  const candidate = result.candidate!.all;
+  const production = result.production_scores!.all;
+  expect(candidate.macro_recall).toBeGreaterThanOrEqual(production.macro_recall + config.promotion.min_macro_recall_gain);
+  for (const label of LABELS) expect(candidate.per_class[label].recall).toBeGreaterThanOrEqual(production.per_class[label].recall - config.promotion.max_class_recall_drop);
+}
+
+describe('end to end: captured low-confidence texts → self-label → retrain', () => {
+  it('labels what the server logged, trains on it, and the gate decides as usual', async () => {
+    for (let i = 0; i < texts.length; i += 100) {
+      await Promise.all(
+        texts.slice(i, i + 100).map(async ({ text }) => {
+          const response = await fetch(`${server.url}/v1/sentiment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+          expect(response.status).toBe(200);
+        }),
+      );
+    }
+    for (let i = 0; i < 50 && (await capture.capture.buffer.depth()) > 0; i++) {
+      if ((await capture.capture.scheduler.maybeFlush('schedule')).status !== 'flushed') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await capture.capture.buffer.depth()).toBe(0);
+
+    // Default heuristics.
+    const { stdout, result, holdout } = await retrain('defaults', await retrainConfigFile('defaults'));
+    console.log(stdout);
+    const selfLabel = result.self_label!;
+    expect(selfLabel.status).toBe('labelled');
+    expect(selfLabel.selection.low_confidence_texts).toBeGreaterThan(100);
+    expect(selfLabel.kept).toBeGreaterThan(0);
+    expect(result.merge!.self_labeled.used).toBe(selfLabel.kept);
+    expect(result.merge!.train.per_source.self_labeled).toBe(selfLabel.kept);
+    expect(stdout).toContain('### Self-labelling');
+    expect(stdout).toMatch(/\| self-labelled \| \d+ \| \d+ \| 0 \|.*training weight 0\.5/);
+    const holdoutKeys = new Set(holdout.map((r) => textKey(r.text)));
+    expect(texts.some((r) => holdoutKeys.has(textKey(r.text)))).toBe(false);
+    expectNeverWorsePromoted(result);
+
+    // Every check off: all the remaining 70%-right labels (about 30% wrong) go into training, on top
+    // of the first run's; no text is asked twice under a prompt; the gate still holds.
+    const off = { prompts_agree: false, no_correction_conflict: false, confidence_floor: { enabled: false, min: 0 }, model_agrees: { enabled: false, min_probability: 0 }, per_label_cap: { enabled: false, max_share: 1, min_count: 0 }, human_agreement: { enabled: false, audit_texts: 0, min_samples: 1, min_agreement: 0 } };
+    const unchecked = await retrain('unchecked', await retrainConfigFile('unchecked', off));
+    console.log(unchecked.stdout);
+    expect(unchecked.result.self_label!.kept).toBe(unchecked.result.self_label!.judged);
+    expect(unchecked.result.self_label!.selection.already_self_labeled).toBe(selfLabel.kept);
+    expect(unchecked.result.merge!.self_labeled.used).toBe(selfLabel.kept + unchecked.result.self_label!.kept);
+    expect([...llm.stats.asked.values()].every((n) => n === 1)).toBe(true);
+    expectNeverWorsePromoted(unchecked.result);
+    console.log(
+      `kept ${selfLabel.kept}/${selfLabel.judged} with the default checks, ${unchecked.result.self_label!.kept}/${unchecked.result.self_label!.judged} with none; ` +
+        `decisions: ${result.status} (macro-recall ${result.production_scores!.all.macro_recall.toFixed(4)} → ${result.candidate!.all.macro_recall.toFixed(4)}), ` +
+        `${unchecked.result.status} (→ ${unchecked.result.candidate!.all.macro_recall.toFixed(4)})`,
+    );
+  }, 300_000);
+});

@@ -1,0 +1,51 @@
+/** Shared by the self-label tests: low-confidence shards in a dataset repo, a test config, and reading back what a run wrote. */
+import { join } from 'node:path';
+import { commit, createRepo } from '@huggingface/hub';
+import { newLowConfidenceRecord, shardPath, type FeedbackRecord, type LowConfidenceRecord } from '../../shared/feedback-record';
+import type { Label } from '../../shared/labels';
+import type { LabelledRow } from '../data/csv';
+import { pullDataset } from '../dataset/pull';
+import { readDatasetRecords } from '../dataset/records';
+import type { HubSettings } from '../hub/hub-settings';
+import { selfLabelConfigSchema, type SelfLabelConfig } from './settings';
+
+/** Low-confidence records for rows, as the server logs them; `production` is what the model said (default: the truth). */
+export function lowConfidence(rows: readonly LabelledRow[], production: (row: LabelledRow, i: number) => Label = (row) => row.label, start = Date.UTC(2026, 10, 1)): LowConfidenceRecord[] {
+  return rows.map((row, i) =>
+    newLowConfidenceRecord({ text: row.text, label: production(row, i), confidence: 0.45, scores: { negative: 0.3, neutral: 0.25, positive: 0.45 }, model_version: 'v1' }, new Date(start + i * 1000)),
+  );
+}
+
+/** One shard of records (one commit), creating the dataset repo if needed. */
+export async function writeShard(repo: string, hub: HubSettings, kind: 'low_confidence' | 'feedback', records: ReadonlyArray<LowConfidenceRecord | FeedbackRecord>): Promise<void> {
+  const designation = { type: 'dataset' as const, name: repo };
+  await createRepo({ repo: designation, hubUrl: hub.hubUrl, accessToken: hub.accessToken!, private: true }).catch((error: { statusCode?: number }) => {
+    if (error.statusCode !== 409) throw error;
+  });
+  await commit({
+    repo: designation,
+    hubUrl: hub.hubUrl,
+    accessToken: hub.accessToken!,
+    title: `${kind} shard`,
+    operations: [{ operation: 'addOrUpdate', path: shardPath(kind, new Date(), `t${Date.now()}`), content: new Blob([records.map((r) => JSON.stringify(r)).join('\n') + '\n']) }],
+  });
+}
+
+/** A config for tests: the local stand-in, a private cache file, fast retries, no base dataset to skip. */
+export function testConfig(dir: string, baseUrl: string, overrides: Record<string, unknown> = {}): SelfLabelConfig {
+  return selfLabelConfigSchema.parse({
+    provider: 'local',
+    base_url: baseUrl,
+    batch_size: 10,
+    skip_texts_in: [],
+    cache_file: join(dir, 'answers.jsonl'),
+    request: { timeout_s: 5, max_retries: 3, backoff_base_ms: 1, backoff_max_ms: 5, max_retry_after_s: 5, concurrency: 2, json_mode: true },
+    ...overrides,
+  });
+}
+
+/** Everything in the dataset repo now, read back through the trainer's own reader (which validates every line). */
+export async function readBack(repo: string, hub: HubSettings, dir: string) {
+  const pulled = await pullDataset(repo, hub, dir, () => {});
+  return readDatasetRecords(dir, pulled);
+}

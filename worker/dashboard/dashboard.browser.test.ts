@@ -1,0 +1,173 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium, headless, driven by playwright-core) after a
+ * scripted run on the local Hub stand-in and the Node server: v1 published, a weak candidate (the
+ * test fixture model, scored on the holdout) recorded as not promoted, traffic and feedback, then one promotion (v2)
+ * that the running server picks up, and more traffic on v2. Every number on the page must equal
+ * /v1/metrics; the page is saved as a screenshot (DASHBOARD_SCREENSHOT, default
+ * .data/dashboard.png; the README's copy is docs/dashboard.png).
+ *
+ * Needs Chromium at CHROMIUM_PATH (default /usr/bin/chromium: `apt-get install chromium`; .ci/run
+ * installs it): skipped without it.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifestSchema } from '../../shared/manifest';
+import { readLabelledCsv, type LabelledRow } from '../../trainer/data/csv';
+import { evaluateModel } from '../../trainer/evaluate/evaluate-model';
+import { historyLine } from '../../trainer/hub/history';
+import { commitHistory, publishFiles, readPublishedState } from '../../trainer/hub/model-repo';
+import { releaseFiles } from '../../trainer/hub/release';
+import type { LocalHub } from '../../trainer/local-hub/server';
+import { startTestHub, TOKEN } from '../../trainer/local-hub/test-helpers';
+import { holdoutMetrics } from '../../trainer/model/train-candidate';
+import { loadModelBytes } from '../../trainer/onnx/load-model';
+import { captureConfigFromEnv } from '../capture/config';
+import { monitoringSettingsFromEnv } from '../metrics/settings';
+import { startNodeServer, type NodeServer } from '../node-server';
+import { startNodeCapture, type NodeCapture } from '../runtime/capture-node';
+import { startNodeMetrics, type NodeMetrics } from '../runtime/metrics-node';
+import { formatCount, formatShare } from './charts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = process.env.DASHBOARD_SCREENSHOT ?? '.data/dashboard.png';
+const REPO = 'team/sentiment';
+const ADMIN_KEY = 'dashboard-test-admin-key-0123';
+const hubSettings = () => ({ hubUrl: hub.url, accessToken: TOKEN });
+const quiet = () => {};
+
+let hub: LocalHub;
+let dir: string;
+let server: NodeServer;
+let capture: NodeCapture;
+let counters: NodeMetrics;
+let browser: BrowserContext;
+
+/** Publishes `onnx` + `manifest` as the repo's next version through the trainer's release path (what `trainer publish` does). */
+async function publish(onnx: Uint8Array, manifest: unknown, reason: string) {
+  const published = await readPublishedState(REPO, hubSettings());
+  const files = releaseFiles(REPO, onnx, manifestSchema.parse(manifest), published, { reason, productionMetrics: published.manifest?.metrics ?? null });
+  await publishFiles(REPO, hubSettings(), files, published.sha);
+}
+
+const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+const health = async () => (await (await fetch(`${server.url}/health`)).json()) as { model: { version: string | null } };
+
+/** Users: single predictions and batches, then feedback with the true label on some of the single ones. */
+async function traffic(rows: readonly LabelledRow[], feedbackEvery: number) {
+  for (const [i, row] of rows.entries()) {
+    const { body } = await post('/v1/sentiment', { text: row.text });
+    if (i % feedbackEvery === 0) expect((await post('/v1/feedback', { text: row.text, model_label: body.label, correct_label: row.label, model_version: body.model_version })).status).toBe(202);
+  }
+  for (let i = 0; i < rows.length; i += 25) expect((await post('/v1/sentiment/batch', { texts: rows.slice(i, i + 25).map((r) => r.text) })).status).toBe(200);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dashboard-'));
+    hub = await startTestHub({ token: TOKEN });
+    const shipped = { onnx: new Uint8Array(await readFile('worker/model/model.onnx')), manifest: JSON.parse(await readFile('worker/model/manifest.json', 'utf8')) };
+    await publish(shipped.onnx, shipped.manifest, 'published by hand (trainer publish)');
+
+    // A weak candidate (the tiny test fixture model), scored on the same holdout and recorded as not promoted.
+    const holdout = await readLabelledCsv('datasets/tweeteval/val.csv');
+    const weakBytes = new Uint8Array(await readFile('worker/test/fixtures/test-model.onnx'));
+    const weak = await loadModelBytes(weakBytes);
+    const weakMetrics = holdoutMetrics('datasets/tweeteval/val.csv', await evaluateModel(weak, holdout));
+    await weak.release();
+    const state = await readPublishedState(REPO, hubSettings());
+    const production = state.manifest?.metrics;
+    if (!production || !state.sha) throw new Error('v1 was not published');
+    const reason = `not promoted: macro-recall ${weakMetrics.macro_recall.toFixed(4)} vs production ${production.macro_recall.toFixed(4)}`;
+    const candidate = manifestSchema.parse({ ...JSON.parse(await readFile('worker/test/fixtures/test-model.manifest.json', 'utf8')), version: 'v2', metrics: weakMetrics, parent_version: 'v1' });
+    await commitHistory(REPO, hubSettings(), state.history + historyLine(candidate, { promoted: false, productionMetrics: production, reason }), state.sha, 'Record candidate (not promoted)');
+
+    capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: 'team/sentiment-feedback' }), log: quiet });
+    const monitoring = monitoringSettingsFromEnv({ ADMIN_API_KEY: ADMIN_KEY });
+    counters = startNodeMetrics({ path: join(dir, 'capture.sqlite'), settings: monitoring, lowConfidenceThreshold: 0.55, log: quiet });
+    server = await startNodeServer({
+      port: 0,
+      hostname: '127.0.0.1',
+      log: quiet,
+      config: { logRequests: false },
+      intake: { feedbackRatePerMinute: 0 },
+      capture: capture.capture,
+      metrics: counters.metrics,
+      monitoring,
+      hubModel: { repo: REPO, ...hubSettings(), checkIntervalMs: 500 },
+    });
+    const until = async (version: string) => {
+      for (const started = Date.now(); (await health()).model.version !== version; ) {
+        if (Date.now() - started > 30_000) throw new Error(`the server did not reach ${version}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await until('v1');
+    await traffic(holdout.slice(0, 120), 3);
+    // The promotion: v2 through the same release path; the running server swaps to it.
+    await publish(shipped.onnx, { ...shipped.manifest, created_at: new Date().toISOString() }, 'published by hand (trainer publish)');
+    await until('v2');
+    await traffic(holdout.slice(120, 200), 4);
+    expect((await capture.capture.scheduler.maybeFlush('schedule')).status).toBe('flushed');
+
+    const userDataDir = join(dir, 'chromium-profile');
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      // Without the background-networking flags Chromium tries to reach Google and this closed network refuses it.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+      httpCredentials: { username: 'admin', password: ADMIN_KEY },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await counters?.close();
+    capture?.close();
+    await hub?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the numbers /v1/metrics returns, the promotion and the history, and saves a screenshot', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${server.url}/dashboard`);
+    expect(response?.status()).toBe(200);
+    const metrics = await (await fetch(`${server.url}/v1/metrics`, { headers: auth })).json();
+
+    // Every number on the page, raw and as shown, against the JSON.
+    const shown = await page.$$eval('[data-metric]', (nodes) => nodes.map((n) => ({ key: n.getAttribute('data-metric') as string, raw: n.getAttribute('data-value') as string, text: (n.textContent ?? '').trim() })));
+    expect(shown.length).toBeGreaterThanOrEqual(15);
+    for (const { key, raw, text } of shown) {
+      const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], metrics) as number | null;
+      expect(raw, key).toBe(value === null ? '' : String(value));
+      expect(text, key).toBe(key.endsWith('_share') ? formatShare(value) : formatCount(value ?? 0));
+    }
+    const window = metrics.windows.last_24h;
+    expect(window.requests).toBe(200 + 5 + 4); // single predictions, then batches of 25
+    expect(window.predictions).toBe(400);
+    expect(window.feedback).toBe(40 + 20);
+    expect(window.negative + window.neutral + window.positive).toBe(400);
+    expect(metrics.by_model_version.map((v: { model_version: string; predictions: number }) => [v.model_version, v.predictions])).toEqual([['v2', 160], ['v1', 240]]);
+
+    // The model panels: v2 serving, v1 → a refused candidate → v2 in the history, with reasons.
+    expect(await page.getAttribute('[data-model-version]', 'data-model-version')).toBe('v2');
+    const history = await page.$$eval('table.history tbody tr', (rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ')));
+    expect(history).toHaveLength(3);
+    expect(history[0]).toMatch(/promoted v2.*published by hand/);
+    expect(history[1]).toMatch(/not promoted.*not promoted: macro-recall 0\.\d{4} vs production 0\.7009/);
+    expect(history[2]).toMatch(/promoted v1.*published by hand/);
+    expect(await page.getAttribute('[data-alert-status]', 'data-alert-status')).toBe(metrics.alerts.status);
+    expect(await page.locator('svg.chart').count()).toBe(4);
+
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect((await readFile(SCREENSHOT)).subarray(1, 4).toString()).toBe('PNG');
+  }, 60_000);
+});
