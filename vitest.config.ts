@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'worker/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'worker/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [WORKERS_TESTS, '**/node_modules/**'],
         },
       },
