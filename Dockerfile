@@ -23,6 +23,9 @@ RUN npx esbuild worker/node-main.ts --bundle --platform=node --format=esm --targ
 FROM node:24-slim
 WORKDIR /app
 # WEB_CONCURRENCY: one process per core of a free CPU Space (2 vCPU); each holds its own model (~200 MB).
+# CAPTURE_DB_PATH: the feedback buffer lives outside the read-only /app, in /data: a Space's
+# persistent storage is mounted there when enabled; without it /data is the container's own
+# (ephemeral) disk, and records not yet flushed to the dataset repo are lost when the Space restarts.
 # TRUST_PROXY_HOPS=1: a Space is reached through the Hub's proxy, which appends the client's address to
 # X-Forwarded-For; without it every client would share the proxy's address (one rate-limit bucket).
 # Set 0 when the container is reachable directly: then a client could pick its own address.
@@ -31,12 +34,15 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     MODEL_DIR=/app/model \
     WEB_CONCURRENCY=2 \
+    CAPTURE_DB_PATH=/data/capture.sqlite \
     TRUST_PROXY_HOPS=1
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY worker/model ./model
-# Spaces run containers as uid 1000, which is `node` in this image.
+# Spaces run containers as uid 1000, which is `node` in this image. /app stays root's and read-only
+# for it (worker/node-bundle.test.ts starts the bundle the same way); /data is the one writable folder.
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 7860
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \

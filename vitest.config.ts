@@ -21,16 +21,17 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'worker/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'worker/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [WORKERS_TESTS, '**/node_modules/**'],
         },
       },
       {
         // LOG_REQUESTS=false: the API contract sends hundreds of requests; app.test.ts checks the log lines.
+        // MAX_BATCH_TEXTS=256: the contract tests the code's defaults, not wrangler.toml's Free-plan cap.
         // LOW_CONFIDENCE_LOGGING=false: those requests would otherwise fill CAPTURE_DB while the
         // capture tests count its rows (feedback.workers.test.ts turns it on for its own env).
         plugins: [
-          cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { LOG_REQUESTS: 'false', LOW_CONFIDENCE_LOGGING: 'false' } } }),
+          cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { LOG_REQUESTS: 'false', LOW_CONFIDENCE_LOGGING: 'false', MAX_BATCH_TEXTS: '256' } } }),
         ],
         test: {
           name: 'workers',

@@ -31,7 +31,10 @@ export class ModelContractError extends Error {
 export class SentimentModel {
   private readonly featurizer: Featurizer;
   /** One text, batched with the other single texts asked for in the same event-loop turn. */
-  readonly predictOne: (text: string) => Promise<Prediction> = coalesce((texts: readonly string[]) => this.predict(texts));
+  private readonly coalesced: (text: string) => Promise<Prediction> = coalesce((texts: readonly string[]) => this.predict(texts));
+  /** Predictions started and not yet finished (a coalesced one counts from the call): releaseWhenIdle waits for them. */
+  private inFlight = 0;
+  private onIdle: (() => void) | null = null;
 
   private constructor(
     private readonly ort: OrtRuntime,
@@ -64,12 +67,37 @@ export class SentimentModel {
   }
 
   async predict(texts: readonly string[]): Promise<Prediction[]> {
-    const probabilities = await this.probabilities(texts);
-    return texts.map((_, row) => toPrediction(probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS)));
+    this.inFlight++;
+    try {
+      const probabilities = await this.probabilities(texts);
+      return texts.map((_, row) => toPrediction(probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS)));
+    } finally {
+      this.finished();
+    }
+  }
+
+  async predictOne(text: string): Promise<Prediction> {
+    this.inFlight++;
+    try {
+      return await this.coalesced(text);
+    } finally {
+      this.finished();
+    }
+  }
+
+  private finished(): void {
+    if (--this.inFlight === 0 && this.onIdle) this.onIdle();
   }
 
   async release(): Promise<void> {
     await this.session.release();
+  }
+
+  /** Releases the session once the predictions already started have finished (a replaced model). */
+  async releaseWhenIdle(): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
+    this.onIdle = null;
+    await this.release();
   }
 }
 

@@ -56,4 +56,14 @@ describe('trainer CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage:');
   }, 60_000);
+
+  it("prints a command's usage for --help, and for an unknown flag or a missing value exits 2 with it, without a stack", async () => {
+    const [help, unknown, noValue] = await Promise.all([trainer('train', '--help'), failure('retrain', '--dryrun'), failure('evaluate', '--data')]);
+    expect(help.stdout).toMatch(/^usage: train --data <train\.csv> --out <dir>/);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: Unknown option '--dryrun'\nusage: retrain /);
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toMatch(/^error: Option '--data <value>' argument missing\nusage: evaluate /);
+    for (const { stderr } of [unknown, noValue]) expect(stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
 });

@@ -10,30 +10,27 @@ import { selfLabelCommand, usage as selfLabelUsage } from './commands/self-label
 import { trainCommand, usage as trainUsage } from './commands/train';
 import { UsageError } from './commands/usage-error';
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = {
-  train: trainCommand,
-  evaluate: evaluateCommand,
-  publish: publishCommand,
-  pull: pullCommand,
-  merge: mergeCommand,
-  retrain: retrainCommand,
-  monitor: monitorCommand,
-  'self-label': selfLabelCommand,
-  behaviour: behaviourCommand,
+const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
+  train: { run: trainCommand, usage: trainUsage },
+  evaluate: { run: evaluateCommand, usage: evaluateUsage },
+  publish: { run: publishCommand, usage: publishUsage },
+  pull: { run: pullCommand, usage: pullUsage },
+  merge: { run: mergeCommand, usage: mergeUsage },
+  retrain: { run: retrainCommand, usage: retrainUsage },
+  monitor: { run: monitorCommand, usage: monitorUsage },
+  'self-label': { run: selfLabelCommand, usage: selfLabelUsage },
+  behaviour: { run: behaviourCommand, usage: behaviourUsage },
 };
 
-const help = `usage: trainer <command> [flags]
+const help = `usage: trainer <command> [flags]   (trainer <command> --help: that command's flags)
 
 commands:
-  ${trainUsage}
-  ${evaluateUsage}
-  ${publishUsage}
-  ${pullUsage}
-  ${mergeUsage}
-  ${retrainUsage}
-  ${monitorUsage}
-  ${selfLabelUsage}
-  ${behaviourUsage}`;
+${Object.values(commands)
+  .map(({ usage }) => `  ${usage}`)
+  .join('\n')}`;
+
+/** node:util parseArgs's refusals: an unknown flag, a flag without its value, a stray argument. */
+const BAD_FLAG = new Set(['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL']);
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -43,9 +40,18 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = name && name !== '--help' ? 2 : 0;
     return;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: ${command.usage}`);
+    return;
+  }
   try {
-    await command(rest);
+    await command.run(rest);
   } catch (error) {
+    if (BAD_FLAG.has((error as NodeJS.ErrnoException).code ?? '')) {
+      console.error(`error: ${(error as Error).message}\nusage: ${command.usage}`);
+      process.exitCode = 2;
+      return;
+    }
     console.error(describeFailure(error));
     process.exitCode = error instanceof UsageError ? 2 : 1;
   }

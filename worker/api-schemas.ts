@@ -149,9 +149,9 @@ export const batchResultSchema = z
   .object({ results: z.array(predictionSchema).openapi({ description: 'One per input text, in input order' }), model_version: modelVersion })
   .openapi('BatchSentimentResult');
 
-export const healthSchema = z
+/** What only the admin key sees on /health: where the model comes from, paths, repo names, errors. */
+export const healthDetailsSchema = z
   .object({
-    status: z.enum(['ok', 'degraded']).openapi({ description: '`degraded` while the last model load failed; the server still answers' }),
     runtime: z.enum(['workerd', 'node']),
     model: z.object({
       state: z.enum(['idle', 'loading', 'ready', 'failed']).openapi({ description: '`idle` until the first request that needs the model' }),
@@ -162,7 +162,16 @@ export const healthSchema = z
       hub: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Only when the model follows a Hub model repo: the state of its version checks' }),
     }),
     uptime_s: z.number().openapi({ description: 'Seconds since this process (Node) or isolate (workerd) started serving' }),
-    capture: captureStatusSchema.nullable().openapi({ description: 'Feedback/low-confidence buffer and its flushes to the dataset repo; null when capture is not set up' }),
+    capture: captureStatusSchema.nullable().openapi({ description: 'Feedback/low-confidence buffer and its flushes to the dataset repo; null when capture is not set up or unusable' }),
+    capture_error: z.string().nullable().openapi({ description: 'Why feedback answers 503 `capture_unavailable`, when the buffer could not be opened' }),
+  })
+  .openapi('HealthDetails');
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']).openapi({ description: '`degraded` while the last model load failed or the feedback buffer is unusable; the server still answers' }),
+    version: z.string().nullable().openapi({ description: 'The serving model version; null until the model is loaded (workerd loads it on the first request that needs it)' }),
+    depth: z.number().nullable().openapi({ description: 'Feedback/low-confidence records waiting to be committed to the dataset repo (cheap estimate); null without a usable buffer' }),
     alerts: z
       .object({
         status: z.enum(['ok', 'alert', 'not_judged', 'unknown']).openapi({ description: '`not_judged`: too few predictions and feedback in the window; `unknown`: the counters could not be read' }),
@@ -171,6 +180,7 @@ export const healthSchema = z
       })
       .nullable()
       .openapi({ description: 'The serving alert check (same rules as `trainer monitor`); null when counting is off (METRICS=off)' }),
+    details: healthDetailsSchema.optional().openapi({ description: 'Only with `Authorization: Bearer <ADMIN_API_KEY>`' }),
   })
   .openapi('Health');
 

@@ -1,4 +1,5 @@
 /** The app through app.request(): no server, no workerd; the fixture model on Node. */
+import { MONITORING_DEFAULTS } from './metrics/settings';
 import { describe, expect, it, vi } from 'vitest';
 import { createApp } from './app';
 import { SERVING_DEFAULTS, type ServingConfig } from './config';
@@ -42,23 +43,41 @@ describe('the API contract on app.request', () => {
   });
 });
 
+const ADMIN_KEY = 'admin-key-0123456789';
+const asAdmin = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
+
 describe('GET /health', () => {
-  it('answers before any model is loaded, without loading one', async () => {
+  it('answers before any model is loaded, without loading one; details only with the admin key', async () => {
     const models = countingProvider();
-    const app = createApp({ runtime: 'node', models, log: () => {}, startedAt: Date.now() - 12_345 });
+    const app = createApp({ runtime: 'node', models, log: () => {}, startedAt: Date.now() - 12_345, monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY } });
     const response = await app.request('/health');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await response.json()).toEqual({ status: 'ok', version: null, depth: null, alerts: null });
+    for (const wrong of ['Bearer admin-key-0123456788', 'Bearer', `Basic ${ADMIN_KEY}`]) {
+      expect(Object.keys(await (await app.request('/health', { headers: { authorization: wrong } })).json())).toEqual(['status', 'version', 'depth', 'alerts']);
+    }
+    expect(await (await app.request('/health', asAdmin)).json()).toEqual({
       status: 'ok',
-      runtime: 'node',
-      model: { state: 'idle', version: null, source: 'test fixture', loaded_at: null, error: null },
-      uptime_s: expect.closeTo(12.3, 0),
-      capture: null,
+      version: null,
+      depth: null,
       alerts: null,
+      details: {
+        runtime: 'node',
+        model: { state: 'idle', version: null, source: 'test fixture', loaded_at: null, error: null },
+        uptime_s: expect.closeTo(12.3, 0),
+        capture: null,
+        capture_error: null,
+      },
     });
     expect(models.calls).toBe(0);
     await postJson(app, '/v1/sentiment', { text: 'love' });
-    expect((await (await app.request('/health')).json()).model).toMatchObject({ state: 'ready', version: TEST_MODEL.version, loaded_at: expect.any(String) });
+    expect(await (await app.request('/health')).json()).toEqual({ status: 'ok', version: TEST_MODEL.version, depth: null, alerts: null });
+    expect((await (await app.request('/health', asAdmin)).json()).details.model).toMatchObject({ state: 'ready', version: TEST_MODEL.version, loaded_at: expect.any(String) });
+  });
+
+  it('shows no details to anyone when no admin key is set', async () => {
+    const app = createApp({ runtime: 'node', models: countingProvider(), log: () => {} });
+    expect(await (await app.request('/health', asAdmin)).json()).toEqual({ status: 'ok', version: null, depth: null, alerts: null });
   });
 });
 
@@ -130,6 +149,7 @@ describe('model failures', () => {
     const broken = createApp({
       runtime: 'node',
       log,
+      monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY },
       models: createStaticModelProvider({ ort: ortNode, source: 'broken', files: async () => ({ bytes: new Uint8Array([1, 2, 3]), manifest: {} }) }),
     });
     for (const response of [await postJson(broken, '/v1/sentiment', { text: 'hello' }), await broken.request('/v1/model')]) {
@@ -137,8 +157,9 @@ describe('model failures', () => {
       expect(response.headers.get('retry-after')).toBe('5');
       expect((await response.json()).error).toEqual({ code: 'model_unavailable', message: expect.stringContaining('retry later') });
     }
-    const health = await (await broken.request('/health')).json();
-    expect(health).toMatchObject({ status: 'degraded', model: { state: 'failed', error: expect.any(String) } });
+    expect(await (await broken.request('/health')).json()).toEqual({ status: 'degraded', version: null, depth: null, alerts: null });
+    const health = await (await broken.request('/health', asAdmin)).json();
+    expect(health.details).toMatchObject({ model: { state: 'failed', error: expect.any(String) } });
     expect(lines.find((l) => l.level === 'error')?.fields.msg).toMatch(/model from broken failed to load/);
   });
 

@@ -37,6 +37,7 @@ export function createApp(options: AppDeps): App {
     config: SERVING_DEFAULTS,
     intake: INTAKE_DEFAULTS,
     capture: null,
+    captureError: null,
     metrics: null,
     monitoring: MONITORING_DEFAULTS,
     history: null,
@@ -56,10 +57,18 @@ export function createApp(options: AppDeps): App {
   app.use(
     bodyLimit({
       maxBytes: config.maxBodyBytes,
+      // Read and drop the rest of a refused body before answering: workerd's dev proxy answers 500 to a
+      // body left unread, and @hono/node-server closes after 500 ms of draining, before a slow client is done.
+      drainBytes: 64 * 1_048_576,
       onOverflow: (_c, { maxBytes, bytes, declared }) => {
         const size = declared ? `${bytes} bytes (Content-Length)` : `more than ${maxBytes} bytes`;
-        // The rest of the body is not read: close the connection so it is not reused mid-upload.
-        throw new ApiError('payload_too_large', `the body is ${size}; the limit is ${maxBytes} bytes`, { Connection: 'close' });
+        // No `Connection: close`: closing while the client still sends makes its kernel reset the
+        // connection, and the client loses this answer; the rest of the body is drained instead.
+        throw new ApiError('payload_too_large', `the body is ${size}; the limit is ${maxBytes} bytes`);
+      },
+      onBadEncoding: (_c, { encoding, reason }) => {
+        if (reason === 'corrupt') throw new ApiError('invalid_json', `the body is sent with Content-Encoding: ${encoding} but does not decompress`);
+        throw new ApiError('unsupported_media_type', `Content-Encoding: ${encoding} is not supported; send the body uncompressed or with Content-Encoding: gzip`);
       },
     }),
   );
@@ -95,6 +104,11 @@ export function createApp(options: AppDeps): App {
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return respond(c, error);
+    if (clientWentAway(c, error)) {
+      // Not a server error, and nobody reads the answer: the request log line (499, like nginx) is the one trace.
+      c.set('errorCode', 'client_closed_request');
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
     if (error instanceof ModelUnavailableError) {
       log('error', { msg: error.message, request_id: c.get('requestId') ?? null });
       return respond(c, new ApiError('model_unavailable', 'no model is available right now; retry later (GET /health says why)', { 'Retry-After': '5' }));
@@ -112,6 +126,15 @@ export function createApp(options: AppDeps): App {
   });
 
   return app;
+}
+
+/** nginx's status for a request whose client disconnected before the answer. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/** The client disconnected mid-request (e.g. during an upload): Node aborts the request and fails the body read. */
+function clientWentAway(c: Context<AppEnv>, error: Error): boolean {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return c.req.raw.signal?.aborted === true || (code === 'ECONNRESET' && message === 'aborted');
 }
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {

@@ -2,6 +2,7 @@
  * Feedback end to end on Node, over loopback HTTP: the Node server with its SQLite buffer, the
  * real @huggingface/hub client, and the local Hub stand-in (trainer/local-hub) as the dataset repo.
  */
+import { MONITORING_DEFAULTS } from './metrics/settings';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -30,12 +31,13 @@ afterAll(async () => {
 });
 
 let serial = 0;
+const ADMIN_KEY = 'capture-http-admin-key';
 /** A server + capture on its own SQLite file and dataset repo. */
 async function start(env: Record<string, string> = {}, path = join(dir, `buffer-${++serial}.sqlite`)) {
   const repo = `acme/feedback-${serial}-${Date.now()}`;
   const config = captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: repo, FLUSH_BACKOFF_BASE_SECONDS: '0.01', FLUSH_BACKOFF_CAP_SECONDS: '0.05', ...env });
   const node: NodeCapture = startNodeCapture({ path, config, log: quiet });
-  const server: NodeServer = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, warm: false, config: { logRequests: false }, intake: { feedbackRatePerMinute: 0, lowConfidenceLogging: false }, capture: node.capture });
+  const server: NodeServer = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, warm: false, config: { logRequests: false }, monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY }, intake: { feedbackRatePerMinute: 0, lowConfidenceLogging: false }, capture: node.capture });
   const target = { hubUrl: hub.url, accessToken: TOKEN, repo: { type: 'dataset' as const, name: repo } };
   return {
     server,
@@ -43,7 +45,7 @@ async function start(env: Record<string, string> = {}, path = join(dir, `buffer-
     target,
     path,
     post: (body: unknown) => fetch(`${server.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    health: async () => (await (await fetch(`${server.url}/health`)).json()).capture,
+    health: async () => (await (await fetch(`${server.url}/health`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).details.capture,
     async flushAll() {
       for (let i = 0; i < 50 && (await node.capture.buffer.depth()) > 0; i++) {
         const outcome = await node.capture.scheduler.maybeFlush('schedule');

@@ -72,6 +72,8 @@ export interface AppDeps {
   intake?: IntakeConfig;
   /** Durable buffer + Hub flusher for feedback and low-confidence records. null (default): feedback answers 503, nothing is logged. */
   capture?: Capture | null;
+  /** Why capture is null although it was asked for (the buffer could not be opened): feedback answers 503 saying so, /health is degraded. */
+  captureError?: string | null;
   /**
    * The caller's address, for per-client limits. Default: unknown (every caller shares one bucket).
    * workerd passes the CF-Connecting-IP header (Cloudflare sets it; wrangler dev too); Node the

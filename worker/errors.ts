@@ -14,6 +14,8 @@ export const ERRORS = {
   payload_too_large: { status: 413, description: 'The body has more bytes than the limit (checked before it is parsed).' },
   unauthorized: { status: 401, description: 'This endpoint needs an API key (Authorization: Bearer <key>) and none or a wrong one was sent.' },
   rate_limited: { status: 429, description: 'Too many requests from this client; the Retry-After header says how many seconds to wait.' },
+  bad_request: { status: 400, description: 'Not a valid HTTP request (e.g. an unknown method); answered by the HTTP layer before the API (Node server).' },
+  headers_too_large: { status: 431, description: 'The request line and headers are too large; answered by the HTTP layer before the API (Node server).' },
   not_found: { status: 404, description: 'No such path.' },
   method_not_allowed: { status: 405, description: 'The path exists but not for this method; the Allow header lists the methods it has.' },
   model_unavailable: { status: 503, description: 'No model could be loaded; retry later. /health says why.' },

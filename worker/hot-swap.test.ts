@@ -41,8 +41,7 @@ afterAll(async () => {
 describe('hot swap on the Node server', () => {
   it('serves v1 from the Hub, then v2 after it is published, with no failed request across the swap', async () => {
     expect((await predict('warm up')).body.model_version).toBe('v1');
-    const health = await (await fetch(`${server.url}/health`)).json();
-    expect(health.model).toMatchObject({ version: 'v1', source: expect.stringMatching(/^hub:team\/sentiment-live@/) });
+    expect(server.models.status()).toMatchObject({ version: 'v1', source: expect.stringMatching(/^hub:team\/sentiment-live@/) });
 
     let published = false;
     const seen = new Set<string>();

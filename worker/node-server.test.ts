@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SentimentModel } from '../shared/sentiment-model';
 import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from './config';
 import manifest from './model/manifest.json';
@@ -72,8 +72,8 @@ describe('node-server', () => {
   it('listens on loopback and warms the model up without a request', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await server.models.current();
-    const body = await (await fetch(`${server.url}/health`)).json();
-    expect(body).toMatchObject({ status: 'ok', runtime: 'node', model: { state: 'ready', source: 'bundled', version: manifest.version } });
+    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok', version: manifest.version, depth: null, alerts: null });
+    expect(server.models.status()).toMatchObject({ state: 'ready', source: 'bundled', version: manifest.version });
   });
 
   it('serves the probabilities onnxruntime computes for the shipped model', async () => {
@@ -87,7 +87,7 @@ describe('node-server', () => {
   it('refuses a body whose Content-Length is over the limit without reading it', async () => {
     const { status, body } = await rawRequest(
       server.url,
-      `POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${SERVING_DEFAULTS.maxBodyBytes + 1}\r\nConnection: close\r\n\r\n`,
+      `POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${SERVING_DEFAULTS.maxBodyBytes + 1}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
       ['{"text": "only the start of the body"'],
     );
     expect(status).toBe(413);
@@ -96,7 +96,7 @@ describe('node-server', () => {
 
   it('counts a chunked body while reading it and stops at the limit', async () => {
     const chunk = 'a'.repeat(64 * 1024);
-    const chunks = Array.from({ length: 40 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`); // 2.5 MiB
+    const chunks = [...Array.from({ length: 40 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`), '0\r\n\r\n']; // 2.5 MiB
     const { status, body } = await rawRequest(
       server.url,
       'POST /v1/sentiment/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
@@ -118,6 +118,92 @@ describe('node-server', () => {
   });
 });
 
+/**
+ * One request over a raw socket, as a keep-alive client sends it: what it received up to the end of
+ * the first complete answer (or the close), and the socket error it saw before that (EPIPE, ECONNRESET), if any.
+ */
+function exchange(url: string, head: string, body: Buffer = Buffer.alloc(0), { abortAfter }: { abortAfter?: number } = {}): Promise<{ received: string; error: string | null }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    let error: string | null = null;
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+      const end = received.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: (\d+)/i.exec(received.slice(0, end))?.[1];
+      if (end > 0 && length !== undefined && received.length >= end + 4 + Number(length) && !received.startsWith('HTTP/1.1 100 ')) socket.destroy();
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    socket.on('close', () => resolve({ received, error }));
+    socket.write(head);
+    if (abortAfter === undefined) socket.write(body, () => {});
+    else socket.write(body.subarray(0, abortAfter), () => setTimeout(() => socket.destroy(), 20));
+  });
+}
+
+const jsonOf = (received: string) => JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4));
+
+describe('node-server: answers that must reach the client', () => {
+  let server: NodeServer;
+  const lines: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    server = await startNodeServer({ port: 0, hostname: '127.0.0.1', warm: false, log: (level, fields) => lines.push({ level, ...fields }) });
+  });
+  afterAll(() => server?.close());
+  const tenMegabytes = Buffer.alloc(10 * 1_048_576, 'a');
+
+  it('a 10 MB body, with a Content-Length or chunked, gets the JSON 413 and no reset', async () => {
+    const declared = await exchange(server.url, `POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${tenMegabytes.length}\r\n\r\n`, tenMegabytes);
+    const chunked = await exchange(
+      server.url,
+      'POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      Buffer.concat([Buffer.from(`${tenMegabytes.length.toString(16)}\r\n`), tenMegabytes, Buffer.from('\r\n0\r\n\r\n')]),
+    );
+    for (const { received, error } of [declared, chunked]) {
+      expect({ error, status: received.split(' ')[1] }).toEqual({ error: null, status: '413' });
+      expect(jsonOf(received).error.code).toBe('payload_too_large');
+    }
+  }, 30_000);
+
+  it('Expect: 100-continue with a body over the limit gets the 413 and no 100 Continue; one that fits gets its 100', async () => {
+    const head = (length: number) => `POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
+    const refused = await exchange(server.url, head(tenMegabytes.length)); // the body is never sent
+    expect(refused.received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(jsonOf(refused.received).error.code).toBe('payload_too_large');
+    const body = 'not json';
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    socket.write(head(body.length));
+    const [go] = (await once(socket, 'data')) as [Buffer];
+    expect(go.toString()).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    socket.write(body);
+    const [answer] = (await once(socket, 'data')) as [Buffer];
+    expect(answer.toString()).toMatch(/^HTTP\/1\.1 400 /);
+    socket.destroy();
+  });
+
+  it('a client that disconnects mid-upload is one 499 log line, not a 500 with a stack', async () => {
+    const head = 'POST /v1/sentiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n';
+    await Promise.all(Array.from({ length: 20 }, () => exchange(server.url, head, Buffer.alloc(100_000, 'a'), { abortAfter: 1_000 })));
+    await vi.waitFor(() => expect(lines.filter((l) => l.status === 499)).toHaveLength(20));
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines.filter((l) => l.status === 499)[0]).toMatchObject({ level: 'info', msg: 'request', error_code: 'client_closed_request' });
+  });
+
+  it('what Node refuses before the app (an unknown method, 20 KB of headers or URL) is answered in JSON too', async () => {
+    const method = await exchange(server.url, 'FOO /v1/sentiment HTTP/1.1\r\nHost: x\r\n\r\n');
+    const headers = await exchange(server.url, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const longUrl = await exchange(server.url, `GET /health?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(method.received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(jsonOf(method.received).error.code).toBe('bad_request');
+    for (const { received, error } of [headers, longUrl]) {
+      expect({ error, status: received.split(' ')[1] }).toEqual({ error: null, status: '431' });
+      expect(jsonOf(received).error.code).toBe('headers_too_large');
+    }
+  });
+});
+
 describe('node-server without warm-up', () => {
   let server: NodeServer;
   beforeAll(async () => {
@@ -135,7 +221,7 @@ describe('node-server without warm-up', () => {
       (await post('/v1/sentiment', '{nope')).status,
     ];
     expect(statuses).toEqual([413, 413, 413, 422, 400]);
-    expect((await (await fetch(`${server.url}/health`)).json()).model.state).toBe('idle');
+    expect((await (await fetch(`${server.url}/health`)).json()).version).toBeNull();
     expect(server.models.status().state).toBe('idle');
   });
 });
@@ -204,5 +290,22 @@ describe('the process entry (node-main.ts)', () => {
     expect(code).toBe(EXIT_INVALID_SETTINGS);
     expect(output).toMatch(/MAX_TEXT_CHARS/);
     expect(output).not.toMatch(/keep exiting/); // not a crash loop
+  }, 30_000);
+
+  it('says in one line that the port is taken, without a stack, and stops', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./node-main.ts', import.meta.url))], {
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', CAPTURE_DB_PATH: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    taken.close();
+    expect(code).toBe(EXIT_INVALID_SETTINGS);
+    expect(output.trim().split('\n')).toEqual([expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`)]);
   }, 30_000);
 });

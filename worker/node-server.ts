@@ -21,18 +21,22 @@ import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
+import type { Server, ServerResponse, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createApp } from './app';
 import { forwardedClient } from './client-address';
 import type { Capture } from './capture/capture';
 import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
 import { INTAKE_DEFAULTS, intakeConfigFromEnv, parseSettings, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from './config';
+import { errorBody, type ErrorCode } from './errors';
 import { consoleLogger, type Logger } from './logger';
 import { startModelCheckTimer } from './model-provider/check-timer';
 import { createHubModelProvider } from './model-provider/hub-model-provider';
 import { hubModelSettingsFromEnv, type HubModelSettings } from './model-provider/hub-settings';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
 import type { ModelFiles } from './model-provider/load-verified-model';
-import { DEFAULT_CAPTURE_DB_PATH, startNodeCapture } from './runtime/capture-node';
+import { warmUpModel } from './model-provider/warm-up';
+import { DEFAULT_CAPTURE_DB_PATH, openNodeCapture } from './runtime/capture-node';
 import { EXIT_INVALID_SETTINGS } from './runtime/node-cluster';
 import { stdoutLogger } from './runtime/buffered-logger';
 import { startMemoryReport } from './runtime/memory-report';
@@ -55,8 +59,15 @@ export interface NodeServerOptions {
   intake?: Partial<IntakeConfig>;
   /** Feedback buffer + flusher (startNodeCapture). Default none: feedback answers 503. */
   capture?: Capture | null;
+  /** Why there is no capture although CAPTURE_DB_PATH asked for one (openNodeCapture). */
+  captureError?: string | null;
   log?: Logger;
-  /** Start loading the model right away, before listening, so the first request waits as little as possible. Default true. */
+  /**
+   * Load the model and warm it up (a few predictions: JIT, ORT's buffers) before listening, so no
+   * connection is accepted while ORT starts and the first request costs what any request costs.
+   * A model that fails to load is logged and the server listens anyway (503 model_unavailable,
+   * /health says why). Default true.
+   */
   warm?: boolean;
   /** Follow a Hub model repo (HF_MODEL_REPO, MODEL_REVISION, …); without a repo the bundled model serves. */
   hubModel?: Partial<HubModelSettings>;
@@ -84,6 +95,7 @@ export function startNodeServer({
   warm = true,
   intake = {},
   capture = null,
+  captureError = null,
   hubModel = {},
   metrics = null,
   monitoring = MONITORING_DEFAULTS,
@@ -97,14 +109,14 @@ export function startNodeServer({
   const hub = hubModel.repo ? createHubModelProvider({ ...hubModel, ort: ortNode, bundled, log }) : null;
   const models: ModelProvider = hub ?? createStaticModelProvider({ ort: ortNode, source: 'bundled', files: bundled });
   const stopChecks = hub ? startModelCheckTimer(hub, 1_000) : () => {};
-  // ORT's first session (wasm instantiation) takes most of a second: begin before anything else.
-  if (warm) models.current().catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` }));
+  const ready = warm ? warmUp(models).catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` })) : Promise.resolve();
   const app = createApp({
     runtime: 'node',
     models,
     config: { ...SERVING_DEFAULTS, ...config },
     intake: { ...INTAKE_DEFAULTS, ...intake },
     capture,
+    captureError,
     metrics,
     monitoring,
     history: modelHistoryFor(hubModel),
@@ -113,24 +125,63 @@ export function startNodeServer({
     log,
     startedAt: Date.now(),
   });
-  return new Promise((resolvePromise, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
-      resolvePromise({
-        server,
-        models,
-        url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
-        close: async () => {
-          stopChecks();
-          await new Promise<void>((done, fail) => {
-            server.close((error) => (error ? fail(error) : done()));
-            // Keep-alive connections would hold close() open until they time out.
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+  const maxBodyBytes = config.maxBodyBytes ?? SERVING_DEFAULTS.maxBodyBytes;
+  // No connection is accepted before the model is loaded and warm.
+  return ready.then(
+    () =>
+      new Promise((resolvePromise, reject) => {
+        const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+          resolvePromise({
+            server,
+            models,
+            url: `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`,
+            close: async () => {
+              stopChecks();
+              await new Promise<void>((done, fail) => {
+                server.close((error) => (error ? fail(error) : done()));
+                // Keep-alive connections would hold close() open until they time out.
+                if ('closeIdleConnections' in server) server.closeIdleConnections();
+              });
+              await hub?.close();
+            },
           });
-          await hub?.close();
-        },
-      });
-    });
-    server.once('error', reject);
+        });
+        server.once('error', reject);
+        answerBeforeTheApp(server as Server, maxBodyBytes);
+      }),
+  );
+}
+
+/** ORT's first session (wasm instantiation) takes most of a second; the first runs pay for the JIT. */
+async function warmUp(models: ModelProvider): Promise<void> {
+  await warmUpModel((await models.current()).model);
+}
+
+/**
+ * What Node's HTTP layer answers before the app sees a request, made to speak the API's JSON:
+ * - `Expect: 100-continue`: Node would say "100 Continue" to any body; it is said only to a body
+ *   that fits, and a larger one gets the app's 413 at once (the client never sends it).
+ * - requests Node's parser refuses: headers (with the URL) over 16 KB → 431, anything that is not
+ *   HTTP/1.1 (an unknown method such as FOO) → 400. The rest of what the client sends is read and
+ *   dropped for a moment, so it sees the answer rather than a reset.
+ */
+function answerBeforeTheApp(server: Server, maxBodyBytes: number): void {
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length']) > maxBodyBytes) res.shouldKeepAlive = false; // the body never comes: do not wait for it on this connection
+    else res.writeContinue();
+    server.emit('request', req, res);
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, reason, code, message]: [number, string, ErrorCode, string] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request line and headers are over 16 KB; send less (a long URL counts too)']
+        : [400, 'Bad Request', 'bad_request', `the request is not valid HTTP/1.1 (${error.code ?? error.message}); methods are GET, HEAD, POST and OPTIONS`];
+    const body = JSON.stringify(errorBody(code, message));
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.on('data', () => {});
+    socket.once('end', () => socket.destroy());
+    setTimeout(() => socket.destroy(), 2_000).unref();
   });
 }
 
@@ -189,8 +240,11 @@ export async function serveFromEnv(): Promise<void> {
     log('error', { msg: (error as Error).message });
     process.exit(EXIT_INVALID_SETTINGS);
   }
-  const capture = settings.capture ? startNodeCapture({ ...settings.capture, log }) : null;
-  const counters = settings.monitoring.enabled ? startNodeMetrics({ path: settings.capture?.path ?? null, settings: settings.monitoring, lowConfidenceThreshold: settings.intake.lowConfidenceThreshold, log }) : null;
+  const opened = settings.capture ? openNodeCapture({ ...settings.capture, log }) : null;
+  if (opened?.error) log('error', { msg: `${opened.error}; predictions are served, feedback answers 503 capture_unavailable` });
+  const capture = opened?.capture ?? null;
+  // The counters share the buffer's file; without a usable one they stay in memory.
+  const counters = settings.monitoring.enabled ? startNodeMetrics({ path: capture ? settings.capture!.path : null, settings: settings.monitoring, lowConfidenceThreshold: settings.intake.lowConfidenceThreshold, log }) : null;
   const server = await startNodeServer({
     port: settings.port,
     hostname: settings.hostname,
@@ -198,13 +252,20 @@ export async function serveFromEnv(): Promise<void> {
     config: settings.config,
     intake: settings.intake,
     capture: capture?.capture ?? null,
+    captureError: opened?.error ?? null,
     hubModel: settings.hubModel,
     metrics: counters?.metrics ?? null,
     monitoring: settings.monitoring,
     trustProxyHops: settings.trustProxyHops,
     log,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+    const why = error.code === 'EADDRINUSE' ? 'is already in use: stop the server using it, or set PORT to another port' : 'needs privileges this user lacks: set PORT to 1024 or above';
+    log('error', { msg: `port ${settings.port} on ${settings.hostname} ${why}` });
+    // Retrying cannot help either, so a cluster primary stops too instead of restarting workers.
+    process.exit(EXIT_INVALID_SETTINGS);
   });
-  log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: settings.capture ? settings.capture.path : 'off' });
+  log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: capture ? settings.capture!.path : opened ? 'unavailable' : 'off' });
   if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
   const stop = () => {
     const exit = () => {

@@ -53,6 +53,8 @@ describe('publish', () => {
       expect(model.length).toBe(manifest.size_bytes);
       expect(readModelMetadata(model).model_version).toBe(expected);
       expect(await text('README.md', result.commit)).toContain(`— ${expected}`);
+      // The plan (also what --dry-run prints) states each file's committed size in bytes.
+      for (const [path, size] of Object.entries(result.files)) expect({ path, size: (await download(path, result.commit)).length }).toEqual({ path, size });
     }
     const history = (await text('metrics/history.jsonl')).trim().split('\n').map((line) => JSON.parse(line));
     expect(history.map((line) => [line.version, line.promoted])).toEqual([['v1', true], ['v2', true]]);

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { manifestSchema } from '../../shared/manifest';
 import { hubSettings } from '../hub/hub-settings';
 import { releaseFiles } from '../hub/release';
-import { MODEL_FILES, publishFiles, readPublishedState } from '../hub/model-repo';
+import { MODEL_FILES, publishFiles, readPublishedState, releaseContents } from '../hub/model-repo';
 import { UsageError } from './usage-error';
 
 export const usage = `publish --model-dir <dir with model.onnx and manifest.json> [--repo owner/name]
@@ -47,12 +47,8 @@ export async function publishCommand(argv: string[]): Promise<void> {
     parent_commit: published.sha,
     version,
     parent_version: manifest.parent_version,
-    files: {
-      [MODEL_FILES.model]: model.length,
-      [MODEL_FILES.manifest]: JSON.stringify(manifest).length,
-      [MODEL_FILES.card]: card.length,
-      [MODEL_FILES.history]: history.length,
-    },
+    /** Bytes of each file as committed. */
+    files: Object.fromEntries(Object.entries(releaseContents({ model, manifest, card, history })).map(([path, blob]) => [path, blob.size])),
   };
   if (values['dry-run']) {
     console.log(JSON.stringify({ dry_run: true, ...plan }, null, 2));

@@ -52,11 +52,21 @@ export interface PublishFiles {
 }
 
 /** Pushes all files as one commit on top of `parentSha` (fails if someone published in between). */
+/** The files of one release exactly as they are committed (so a dry run can state their sizes). */
+export function releaseContents(files: PublishFiles): Record<string, Blob> {
+  const text = (content: string) => new Blob([content], { type: 'text/plain' });
+  return {
+    [MODEL_FILES.model]: new Blob([files.model as Uint8Array<ArrayBuffer>]),
+    [MODEL_FILES.manifest]: text(JSON.stringify(files.manifest, null, 2) + '\n'),
+    [MODEL_FILES.card]: text(files.card),
+    [MODEL_FILES.history]: text(files.history),
+  };
+}
+
 export async function publishFiles(repo: string, hub: HubSettings, files: PublishFiles, parentSha: string | null): Promise<string> {
   const accessToken = hub.accessToken;
   if (!accessToken) throw new Error('HF_TOKEN is not set: publishing needs a Hugging Face token with write access (hf_…)');
   if (!parentSha) await createRepo({ repo: modelRepo(repo), hubUrl: hub.hubUrl, accessToken });
-  const text = (content: string) => new Blob([content], { type: 'text/plain' });
   const result = await commit({
     repo: modelRepo(repo),
     hubUrl: hub.hubUrl,
@@ -64,12 +74,7 @@ export async function publishFiles(repo: string, hub: HubSettings, files: Publis
     title: `Publish ${files.manifest.version}`,
     description: `macro-recall ${files.manifest.metrics?.macro_recall ?? 'n/a'} on ${files.manifest.metrics?.dataset ?? 'no holdout'}; parent ${files.manifest.parent_version ?? 'none'}`,
     parentCommit: parentSha ?? undefined,
-    operations: [
-      { operation: 'addOrUpdate', path: MODEL_FILES.model, content: new Blob([files.model as Uint8Array<ArrayBuffer>]) },
-      { operation: 'addOrUpdate', path: MODEL_FILES.manifest, content: text(JSON.stringify(files.manifest, null, 2) + '\n') },
-      { operation: 'addOrUpdate', path: MODEL_FILES.card, content: text(files.card) },
-      { operation: 'addOrUpdate', path: MODEL_FILES.history, content: text(files.history) },
-    ],
+    operations: Object.entries(releaseContents(files)).map(([path, content]) => ({ operation: 'addOrUpdate' as const, path, content })),
   });
   if (!result?.commit.oid) throw new Error('the Hub did not return a commit');
   return result.commit.oid;

@@ -61,7 +61,7 @@ const post = async (path: string, body: unknown) => {
   const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 };
-const servingVersion = async () => ((await (await fetch(`${server.url}/health`)).json()) as { model: { version: string | null } }).model.version;
+const servingVersion = async () => ((await (await fetch(`${server.url}/health`)).json()) as { version: string | null }).version;
 /** Polls /health until it reports `version`; returns how long that took. */
 async function waitForVersion(version: string, timeoutMs: number): Promise<number> {
   const started = Date.now();

@@ -53,11 +53,11 @@ import {
 
 const SERVER_IDS = ['wrangler-dev', 'workerd-bare', 'node-1', 'node-2'] as const;
 type ServerId = (typeof SERVER_IDS)[number];
-const PARTS = [...SERVER_IDS, 'in-process', 'in-workerd', 'bundle'] as const;
+const PARTS = [...SERVER_IDS, 'in-process', 'in-workerd', 'workerd-limits', 'python-reference', 'bundle'] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, Part[]> = {
-  workerd: ['wrangler-dev', 'workerd-bare', 'bundle', 'in-workerd'],
-  node: ['node-1', 'node-2', 'in-process'],
+  workerd: ['wrangler-dev', 'workerd-bare', 'bundle', 'in-workerd', 'workerd-limits'],
+  node: ['node-1', 'node-2', 'in-process', 'python-reference'],
 };
 
 interface Options {
@@ -69,6 +69,10 @@ interface Options {
   maxOthers: number;
   parts: Set<Part>;
   out: string;
+  /** Git ref whose worker workerd-limits measures beside this one (default main). */
+  baseline: string;
+  /** The Python reference's folder with a trained model.joblib (python-reference.ts); default ../shared/reference/python-seed. */
+  pythonDir: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -80,7 +84,7 @@ function parseOptions(argv: string[]): Options {
     return v;
   };
   for (const arg of argv) {
-    if (arg.startsWith('--') && !['--duration', '--connections', '--warmup', '--only', '--ready-timeout', '--retries', '--max-others', '--out'].includes(arg)) {
+    if (arg.startsWith('--') && !['--duration', '--connections', '--warmup', '--only', '--ready-timeout', '--retries', '--max-others', '--out', '--baseline', '--python-dir'].includes(arg)) {
       throw new Error(`unknown option ${arg}`);
     }
   }
@@ -111,6 +115,8 @@ function parseOptions(argv: string[]): Options {
     retries: number('--retries', 2, 0, 10),
     maxOthers: number('--max-others', 0.25, 0, 64),
     parts,
+    baseline: value('--baseline') ?? 'main',
+    pythonDir: value('--python-dir') ?? '../shared/reference/python-seed',
     out: value('--out') ?? (reference ? 'worker/bench/results/serve.json' : 'worker/bench/results/serve.partial.json'),
   };
 }
@@ -179,6 +185,8 @@ interface ServerSpec {
 }
 
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
+/** The code's default cap: wrangler.toml's Free-plan cap would refuse the batch of 100. */
+const BENCH_MAX_BATCH_TEXTS = '256';
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 
 /**
@@ -263,6 +271,9 @@ function wranglerDevSpec(persistDir: string): ServerSpec {
           '--persist-to',
           persistDir,
           '--show-interactive-dev-session=false',
+          // wrangler.toml's Free-plan cap (32) would refuse the benchmark's batch of 100.
+          '--var',
+          `MAX_BATCH_TEXTS:${BENCH_MAX_BATCH_TEXTS}`,
           // wrangler's default log level, as `npx wrangler dev` runs: it prints one line per request
         ],
         {
@@ -298,7 +309,7 @@ function workerdBareSpec(bundle: () => BundleReport | null): ServerSpec {
     async start(port) {
       const report = bundle();
       if (!report) throw new Error('no dry-run bundle (wrangler deploy --dry-run failed)');
-      const config = await writeWorkerdConfig(report, port);
+      const config = await writeWorkerdConfig(report, port, 'wrangler.toml', { vars: { MAX_BATCH_TEXTS: BENCH_MAX_BATCH_TEXTS } });
       // The inspector only answers heap-usage questions between loads; nothing stays attached.
       inspector = await freePort();
       return spawnGroup(workerdBinary(), ['serve', config, '--inspector-addr', `127.0.0.1:${inspector}`], { env: serverEnv({}) });
@@ -622,6 +633,7 @@ async function benchServer(spec: ServerSpec, endpoints: Endpoint[], options: Opt
 // ---------------------------------------------------------------------------------------------
 // Report
 
+const CONNECTIONS_NOTE = '32 connections, 5 s per round';
 const fmt = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '–' : n.toFixed(digits));
 const int = (n: number | null | undefined) => (n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US'));
 const ms = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
@@ -703,6 +715,48 @@ function markdown(report: Report): string {
         `\`predict\` ${us('predict')}; the app's fetch (request log off): \`GET /health\` ${us('app_health')}, \`POST /v1/sentiment\` ${us('app_single')}.`,
     );
   }
+  const limits = report.workerd_limits;
+  if (limits?.cpu_ms_per_request) {
+    const b = limits.baseline;
+    const cell = (w: Partial<WorkerdCpu> | null | undefined, name: string) => {
+      const e = w?.cpu_ms_per_request?.[name];
+      return e ? `${ms(e.p50)} / ${ms(e.p99)}` : '–';
+    };
+    lines.push('');
+    lines.push(
+      `Against the Workers Free plan (10 ms CPU per request, 1 s global scope, 128 MB per isolate), deploy bundle on bare workerd (\`workerd-limits.ts\`): CPU of workerd's isolate thread per request, one request at a time, p50 / p99 ms${b ? `, beside \`${b.ref}\` in the same run` : ''}:`,
+    );
+    lines.push('');
+    lines.push(`| | this tree${b ? ` | ${b.ref}` : ''} |`);
+    lines.push(`| --- | ---: |${b ? ' ---: |' : ''}`);
+    const row = (label: string, mine: string, theirs: string) => lines.push(`| ${label} | ${mine}${b ? ` | ${theirs}` : ''} |`);
+    row('first request after the isolate started (median of launches)', `${ms(limits.first_request_cpu_ms)} ms`, `${ms(b?.first_request_cpu_ms)} ms`);
+    row('start-up CPU, all threads (process, wasm compile, script, global scope)', `${int(limits.startup_cpu_ms)} ms`, `${int(b?.startup_cpu_ms)} ms`);
+    row('start-up CPU, the isolate thread', `${int(limits.startup_main_thread_cpu_ms)} ms`, `${int(b?.startup_main_thread_cpu_ms)} ms`);
+    for (const name of Object.keys(limits.cpu_ms_per_request)) row(`\`${name}\` p50 / p99`, cell(limits, name), cell(b, name));
+    const swap = limits.swap_under_load;
+    if (swap) {
+      lines.push('');
+      lines.push(
+        `Hot swap under load (${swap.connections} connections of batches of ${swap.batch}, ${swap.swaps.map((x) => `${x.version} after ${fmt(x.after_s)} s`).join(', ')}): isolate peak **${fmt(swap.peak_mib.total_mib)} MiB** ` +
+          `(V8 heap ${fmt(swap.peak_mib.heap_total_mib)}, ArrayBuffers ${fmt(swap.peak_mib.array_buffers_mib)}, wasm ${fmt(swap.peak_mib.wasm_mib)}; ${fmt(swap.after_start_mib)} MiB after start), ${int(swap.requests)} requests, **${swap.failed} failed**.`,
+      );
+    }
+  }
+  const py = report.python_reference;
+  if (py && 'skipped' in py) lines.push('', `Python reference: skipped (${py.skipped}).`);
+  else if (py) {
+    lines.push('');
+    lines.push(
+      `Node (1 process) beside the Python reference (FastAPI + uvicorn + scikit-learn), interleaved wrk rounds of the same requests, ${CONNECTIONS_NOTE}: ` +
+        `\`GET /health\` Node ÷ Python **${fmt(py.health_rps_ratio, 2)}×** req/s (server CPU per request ${int(py.health_cpu_us.node)} vs ${int(py.health_cpu_us.python)} µs); ` +
+        `Node batch of 100: p99 ÷ p50 **${fmt(py.node_batch_100_p99_over_p50, 2)}** (worst round).`,
+    );
+    lines.push('');
+    lines.push('| round | server | endpoint | req/s | p50 ms | p99 ms | errors | CPU µs per request |');
+    lines.push('| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    py.rounds.forEach((r, i) => lines.push(`| ${i + 1} | ${r.server} | ${r.endpoint} | ${int(r.requests_per_s)} | ${ms(r.p50_ms)} | ${ms(r.p99_ms)} | ${r.errors} | ${int(r.cpu_us_per_request)} |`));
+  }
   const memoryRows = report.servers.filter((s) => s.isolate_memory_after_load);
   if (memoryRows.length) {
     lines.push('');
@@ -759,6 +813,28 @@ interface InProcess {
   other_processes_cores?: number;
 }
 
+type CpuPercentiles = { p50: number; p99: number; max: number; n: number; background_p50: number };
+interface WorkerdCpu {
+  ready_ms: number;
+  startup_cpu_ms: number;
+  startup_main_thread_cpu_ms: number;
+  first_request_cpu_ms: number;
+  cpu_ms_per_request: Record<string, CpuPercentiles>;
+}
+/** worker/bench/workerd-limits.ts's output. */
+interface WorkerdLimits extends Partial<WorkerdCpu> {
+  swap_under_load: { connections: number; batch: number; requests: number; failed: number; swaps: { version: string; after_s: number }[]; after_start_mib: number | null; peak_mib: { total_mib: number; heap_total_mib: number; wasm_mib: number; array_buffers_mib: number } } | null;
+  baseline: (WorkerdCpu & { ref: string }) | null;
+}
+
+/** worker/bench/python-reference.ts's output. */
+interface PythonReference {
+  rounds: { server: 'node' | 'python'; endpoint: string; requests_per_s: number; p50_ms: number; p99_ms: number; errors: number; cpu_us_per_request: number }[];
+  health_rps_ratio: number;
+  health_cpu_us: { node: number; python: number };
+  node_batch_100_p99_over_p50: number;
+}
+
 interface Report {
   machine: { cpus: number; cpu_model: string; memory_gib: number; node: string; date: string; git_commit: string; git_dirty: boolean; loadavg_start: number[]; loadavg_end: number[] };
   options: { duration: number; connections: number; warmup: number; parts: string[] };
@@ -768,6 +844,9 @@ interface Report {
   /** µs of workerd CPU per op inside the isolate, no HTTP (in-workerd.ts). */
   in_workerd: Record<string, { us_per_op: number; runs_us: number[]; n: number }> | null;
   in_workerd_error?: string;
+  workerd_limits?: WorkerdLimits;
+  python_reference?: PythonReference | { skipped: string } | null;
+  workerd_limits_error?: string;
   bundle: BundleReport | { error: string } | null;
   servers: ServerResult[];
   wrangler_dev_overhead: { endpoint: string; wrangler_dev_rps: number; bare_rps: number; rps_ratio: number; wrangler_dev_p50: number | null; bare_p50: number | null }[];
@@ -875,6 +954,27 @@ async function main() {
       } catch (error) {
         report.in_workerd_error = (error as Error).message;
         report.problems.push(`in-workerd: ${report.in_workerd_error}`);
+      }
+    }
+    if (options.parts.has('workerd-limits')) {
+      console.error('workerd-limits: the deploy bundle against the Free plan (start-up, CPU per request, a hot swap under load)…');
+      try {
+        report.workerd_limits = await runScript('./workerd-limits.ts', ['--baseline', options.baseline], 1800);
+      } catch (error) {
+        report.workerd_limits_error = (error as Error).message;
+        report.problems.push(`workerd-limits: ${report.workerd_limits_error}`);
+      }
+    }
+    if (options.parts.has('python-reference')) {
+      console.error('python-reference: Node (1 process) beside FastAPI + uvicorn + scikit-learn, interleaved wrk rounds…');
+      try {
+        report.python_reference = await runScript('./python-reference.ts', ['--python-dir', options.pythonDir], 900);
+      } catch (error) {
+        const { stdout } = error as { stdout?: string };
+        // Exit 2 with {"skipped"}: Python, its packages, the trained model or wrk are missing.
+        const skipped = stdout ? (JSON.parse(stdout.trim().split('\n').pop() || '{}') as { skipped?: string }).skipped : undefined;
+        report.python_reference = skipped ? { skipped } : null;
+        if (!skipped) report.problems.push(`python-reference: ${(error as Error).message.split('\n')[0]}`);
       }
     }
     if (options.parts.has('bundle')) {

@@ -27,6 +27,8 @@ const envSchema = z.object({
   FLUSH_TIMEOUT_SECONDS: z.preprocess(blankIsUnset, seconds(120)),
 });
 
+export const CAPTURE_ENV_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
 export interface CaptureConfig {
   /** null when HF_TOKEN or HF_DATASET_REPO is missing: records are buffered, flushes fail visibly. */
   hub: HubTarget | null;

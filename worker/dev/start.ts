@@ -8,12 +8,18 @@
  *   npm start -- --port 8788        # extra arguments go to wrangler dev
  *   npm run dev:node                # the Node server on :7860 + local Hub
  *   HF_ENDPOINT=https://huggingface.co HF_TOKEN=hf_… HF_DATASET_REPO=me/feedback npm start   # the real Hub
+ *   HF_MODEL_REPO=local/sentiment MAX_BATCH_TEXTS=64 npm start   # any documented setting is passed on
+ *
+ * Settings reach wrangler through a 0600 .env file (dev-settings.ts), never its command line, where
+ * `ps` would show HF_TOKEN to every user; a .dev.vars file of yours is read first.
  *
  * wrangler dev does not fire Cron Triggers by itself: with --test-scheduled this launcher calls
  * /__scheduled every FLUSH_INTERVAL_SECONDS (60), which is what the cron does when deployed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { startLocalHub, type LocalHub } from '../../trainer/local-hub/server';
+import { workerSettings, writePrivateEnvFile } from './dev-settings';
 
 const HUB_PORT = 7861;
 const LOCAL_HUB = {
@@ -27,9 +33,7 @@ const log = (msg: string) => console.error(`[start] ${msg}`);
 async function localHub(): Promise<{ hub: LocalHub | null; vars: Record<string, string> }> {
   if (process.env.HF_ENDPOINT) {
     log(`using the Hub at ${process.env.HF_ENDPOINT} (HF_ENDPOINT is set)`);
-    const vars: Record<string, string> = {};
-    for (const key of ['HF_ENDPOINT', 'HF_TOKEN', 'HF_DATASET_REPO'] as const) if (process.env[key]) vars[key] = process.env[key]!;
-    return { hub: null, vars };
+    return { hub: null, vars: {} };
   }
   try {
     const hub = await startLocalHub({ dir: '.data/local-hub', port: HUB_PORT, host: '127.0.0.1' });
@@ -50,11 +54,14 @@ async function main(): Promise<void> {
 
   let child: ChildProcess;
   let poke: NodeJS.Timeout | undefined;
+  let envFile: { path: string; remove(): void } | undefined;
   if (node) {
     child = spawn(process.execPath, ['--import', 'tsx', 'worker/node-main.ts', ...passThrough], { stdio: 'inherit', env: { ...process.env, ...vars } });
   } else {
     const port = portArg(passThrough) ?? 8787;
-    const args = ['dev', '--test-scheduled', ...(portArg(passThrough) ? [] : ['--port', String(port)]), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]), ...passThrough];
+    envFile = writePrivateEnvFile(workerSettings(process.env, vars));
+    const ownVars = existsSync('.dev.vars') ? ['--env-file', '.dev.vars'] : []; // later files win
+    const args = ['dev', '--test-scheduled', ...(portArg(passThrough) ? [] : ['--port', String(port)]), ...ownVars, '--env-file', envFile.path, ...passThrough];
     child = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', ...args], { stdio: 'inherit', env: { ...process.env, ...quiet } });
     const every = Number(process.env.FLUSH_INTERVAL_SECONDS || 60) * 1000;
     poke = setInterval(() => {
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   child.on('exit', async (code, signal) => {
     clearInterval(poke);
+    envFile?.remove();
     await hub?.close();
     process.exit(code ?? (signal ? 0 : 1));
   });

@@ -26,7 +26,7 @@ interface Server {
 /** Starts node-main.ts with two processes; resolves once both listen (on the same random port). */
 function startCluster(): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../node-main.ts', import.meta.url))], {
-    env: { PATH: process.env.PATH, WEB_CONCURRENCY: '2', PORT: '0', HOST: '127.0.0.1', CAPTURE_DB_PATH: join(dir, 'capture.sqlite'), LOG_REQUESTS: 'false', METRICS_FLUSH_S: '1' },
+    env: { PATH: process.env.PATH, WEB_CONCURRENCY: '2', PORT: '0', HOST: '127.0.0.1', CAPTURE_DB_PATH: join(dir, 'capture.sqlite'), LOG_REQUESTS: 'false', METRICS_FLUSH_S: '1', ADMIN_API_KEY: ADMIN_KEY, DASHBOARD_ACCESS: 'public' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -46,10 +46,13 @@ async function stop({ child }: Server): Promise<void> {
   await exited;
 }
 
+/** Shows /health's details (which process loaded its model when). */
+const ADMIN_KEY = 'cluster-metrics-admin-key';
+
 /** One request on its own connection (no keep-alive), so the cluster hands each to the next process. */
 function call(url: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: body ? 'POST' : 'GET', agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const req = request(`${url}${path}`, { method: body ? 'POST' : 'GET', agent: false, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
@@ -73,7 +76,7 @@ it('counts every request across two processes, and keeps the counts across a res
     // Both processes serve: each loaded its own model at its own moment.
     const loadedAt = new Set<string>();
     for (let i = 0; i < 100 && loadedAt.size < 2; i++) {
-      const at = (await call(server.url, '/health')).json.model.loaded_at;
+      const at = (await call(server.url, '/health')).json.details.model.loaded_at; // the admin part of /health
       if (at) loadedAt.add(at);
       else await new Promise((r) => setTimeout(r, 100));
     }

@@ -55,6 +55,8 @@ const envSchema = z
   })
   .refine((e) => e.DASHBOARD_ACCESS !== 'admin' || e.ADMIN_API_KEY, { message: 'DASHBOARD_ACCESS=admin needs ADMIN_API_KEY', path: ['DASHBOARD_ACCESS'] });
 
+export const MONITORING_ENV_KEYS = ['ADMIN_API_KEY', 'DASHBOARD_ACCESS', 'METRICS', 'METRICS_FLUSH_S', 'METRICS_MINUTE_RETENTION_H', 'METRICS_HOUR_RETENTION_D'] as const;
+
 /** Default access: behind the admin key when one is set, public otherwise. Errors never echo the key. */
 export function monitoringSettingsFromEnv(env: Record<string, unknown>): MonitoringSettings {
   const e = parseSettings(envSchema, env, 'monitoring settings');

@@ -13,7 +13,9 @@
  * changed does it download manifest + model at the exact commit the probe named, verify them
  * (sha256, size, version, featurizer: loadVerifiedModel) and smoke-test the new session, then swap
  * with one assignment. Requests keep the LoadedModel `current()` gave them; the replaced session
- * is released `releaseGraceMs` later (by a later maybeCheck(), or close()).
+ * is released `releaseGraceMs` later (0, the default: at once), once the predictions already
+ * started on it have finished: two sessions live side by side no longer than that, which keeps a
+ * swap inside the isolate's memory budget.
  *
  * A failure to reach or read the Hub keeps the current model and is reported by status().hub; the
  * next attempt waits checkIntervalMs x 2^(failures - 1) (capped at maxBackoffMs, with jitter).
@@ -48,6 +50,11 @@ export interface HubModelProviderOptions extends Partial<HubModelSettings> {
   /** Shares verified downloads between isolates (Cache API on workerd). */
   cache?: ModelFileCache;
   log?: ProviderLogger;
+  /**
+   * A model already loaded (the bundled one, created while workerd ran the global scope): it serves
+   * at once, and the Hub is asked for its version at the first maybeCheck(), loaded like a hot swap.
+   */
+  initial?: LoadedModel;
   /** Texts the smoke test runs; default SMOKE_TEXTS. */
   smokeTexts?: readonly string[];
   /**
@@ -138,7 +145,7 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
     : null;
   const target = revision ?? 'main';
 
-  let served: Served | undefined;
+  let served: Served | undefined = options.initial && { loaded: options.initial, etag: null, sha: null, pinned: false };
   let coldLoad: Promise<LoadedModel> | undefined;
   let check: Promise<void> | undefined;
   /** When the running cold load or check started, and its generation: a job only acts while its generation is current. */
@@ -224,6 +231,7 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
     if (old && old.loaded.manifest.version !== next.loaded.manifest.version) {
       log('info', { msg: 'model swapped', from: old.loaded.manifest.version, to: next.loaded.manifest.version, source: next.loaded.source });
     }
+    sweep();
   }
 
   function succeeded(): void {
@@ -259,7 +267,7 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
     for (let i = retired.length - 1; i >= 0; i--) {
       if (!force && retired[i].releaseAt > t) continue;
       const [{ model }] = retired.splice(i, 1);
-      model.release().catch((error: unknown) => log('warn', { msg: 'releasing a replaced model failed', error: message(error) }));
+      (force ? model.release() : model.releaseWhenIdle()).catch((error: unknown) => log('warn', { msg: 'releasing a replaced model failed', error: message(error) }));
     }
   }
 

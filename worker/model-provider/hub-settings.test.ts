@@ -10,7 +10,7 @@ describe('hubModelSettingsFromEnv', () => {
       accessToken: undefined,
       checkIntervalMs: 60_000,
       maxBackoffMs: 900_000,
-      releaseGraceMs: 30_000,
+      releaseGraceMs: 0,
       requestTimeoutMs: 20_000,
       coldStartTimeoutMs: 10_000,
     });
@@ -36,7 +36,7 @@ describe('hubModelSettingsFromEnv', () => {
       accessToken: 'hf_secret',
       checkIntervalMs: 500,
       maxBackoffMs: 120_000,
-      releaseGraceMs: 30_000,
+      releaseGraceMs: 0,
       requestTimeoutMs: 5_000,
       coldStartTimeoutMs: 3_000,
     });

@@ -12,7 +12,7 @@ export { PUBLIC_HUB_URL };
 export const HUB_MODEL_DEFAULTS = {
   checkIntervalS: 60,
   maxBackoffS: 900,
-  releaseGraceS: 30,
+  releaseGraceS: 0,
   hubTimeoutS: 20,
   coldStartTimeoutS: 10,
 } as const;
@@ -33,8 +33,11 @@ export interface HubModelSettings {
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
-const seconds = (fallback: number, max: number) =>
-  z.preprocess(blankIsUnset, z.coerce.number().positive('must be more than 0').max(max, `must be at most ${max}`).default(fallback));
+const seconds = (fallback: number, max: number, min: 'positive' | 'nonnegative' = 'positive') =>
+  z.preprocess(
+    blankIsUnset,
+    (min === 'positive' ? z.coerce.number().positive('must be more than 0') : z.coerce.number().nonnegative('must be 0 or more')).max(max, `must be at most ${max}`).default(fallback),
+  );
 
 const envSchema = z
   .object({
@@ -44,7 +47,8 @@ const envSchema = z
     HF_TOKEN: z.preprocess(blankIsUnset, z.string().startsWith('hf_', 'must start with hf_').optional()),
     MODEL_CHECK_INTERVAL_S: seconds(HUB_MODEL_DEFAULTS.checkIntervalS, 86_400),
     MODEL_CHECK_MAX_BACKOFF_S: seconds(HUB_MODEL_DEFAULTS.maxBackoffS, 86_400),
-    MODEL_RELEASE_GRACE_S: seconds(HUB_MODEL_DEFAULTS.releaseGraceS, 3_600),
+    // 0: a replaced session is released as soon as the predictions started on it finish.
+    MODEL_RELEASE_GRACE_S: seconds(HUB_MODEL_DEFAULTS.releaseGraceS, 3_600, 'nonnegative'),
     MODEL_HUB_TIMEOUT_S: seconds(HUB_MODEL_DEFAULTS.hubTimeoutS, 600),
     MODEL_COLD_START_TIMEOUT_S: seconds(HUB_MODEL_DEFAULTS.coldStartTimeoutS, 600),
   })

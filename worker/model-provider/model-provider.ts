@@ -1,8 +1,8 @@
 /**
- * Where routes get the model from. A provider loads lazily (the first request pays for wasm and
- * session creation, not the isolate's startup) and shares one load between concurrent requests.
- * Phase 2 adds a provider that polls the Hub for a newer manifest and swaps models; routes keep
- * calling `current()`.
+ * Where routes get the model from. A provider either starts with a model loaded before the first
+ * request (workerd's global scope, the Node server before it listens) or loads it on first use,
+ * sharing one load between concurrent callers. The Hub provider (hub-model-provider.ts) swaps in
+ * newer versions; routes keep calling `current()`.
  */
 import type { Manifest } from '../../shared/manifest';
 import type { OrtRuntime, SentimentModel } from '../../shared/sentiment-model';
@@ -65,12 +65,14 @@ export interface StaticModelProviderOptions {
   source: string;
   /** Reads the model's bytes and manifest, e.g. from the bundle or the file system. */
   files: () => Promise<ModelFiles>;
+  /** The model, already loaded (workerd creates it while the global scope runs): `files` is then never read. */
+  initial?: LoadedModel;
 }
 
 /** Serves one fixed model (the one shipped in worker/model). A failed load is retried on the next call. */
-export function createStaticModelProvider({ ort, source, files }: StaticModelProviderOptions): ModelProvider {
+export function createStaticModelProvider({ ort, source, files, initial }: StaticModelProviderOptions): ModelProvider {
   let loading: Promise<LoadedModel> | undefined;
-  let loaded: LoadedModel | undefined;
+  let loaded: LoadedModel | undefined = initial;
   let error: string | null = null;
 
   return {

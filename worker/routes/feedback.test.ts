@@ -1,4 +1,5 @@
 /** POST /v1/feedback and low-confidence logging through app.request, on an in-memory SQLite buffer. */
+import { MONITORING_DEFAULTS } from '../metrics/settings';
 import type { Context } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app';
@@ -14,13 +15,15 @@ afterEach(() => {
   for (const b of buffers.splice(0)) b.close();
 });
 
+const ADMIN_KEY = 'feedback-test-admin-key';
+
 function setup(intake: Partial<IntakeConfig> = {}, buffer?: RecordBuffer) {
   const sqlite = new SqliteRecordBuffer(':memory:');
   buffers.push(sqlite);
   const capture = createCapture({ buffer: buffer ?? sqlite, config: captureConfigFromEnv({}) });
   // The address as workerd gives it (Cloudflare sets CF-Connecting-IP).
   const clientAddress = (c: Context) => c.req.header('cf-connecting-ip');
-  const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, capture, clientAddress, intake: { ...INTAKE_DEFAULTS, feedbackRatePerMinute: 0, ...intake } });
+  const app = createApp({ runtime: 'node', models: fixtureModelProvider(), log: () => {}, capture, clientAddress, monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY }, intake: { ...INTAKE_DEFAULTS, feedbackRatePerMinute: 0, ...intake } });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { app, capture, sqlite, post };
@@ -277,7 +280,8 @@ describe('GET /health with capture', () => {
   it('shows the buffer depth and the flush state', async () => {
     const { app, post } = setup();
     await post('/v1/feedback', GOOD);
-    const body = await (await app.request('/health')).json();
-    expect(body.capture).toMatchObject({ depth: 1, last_flush_at: null, consecutive_failures: 0, flushing: false });
+    expect((await (await app.request('/health')).json()).depth).toBe(1);
+    const body = await (await app.request('/health', { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json();
+    expect(body.details.capture).toMatchObject({ depth: 1, last_flush_at: null, consecutive_failures: 0, flushing: false });
   });
 });

@@ -55,8 +55,15 @@ export function feedbackRoutes(limits: Limits, intake: IntakeConfig): OpenAPIHon
     const { dry_run: dryRun, ...input } = c.req.valid('json');
     const text = textForStorage(input.text);
     if (dryRun) return c.json({ dry_run: true as const, text }, 200);
-    const { capture, log } = c.get('deps');
-    if (!capture) throw new ApiError('capture_unavailable', 'feedback is not enabled on this server (no capture buffer is configured)');
+    const { capture, captureError, log } = c.get('deps');
+    if (!capture) {
+      throw new ApiError(
+        'capture_unavailable',
+        captureError
+          ? 'feedback cannot be stored on this server: its buffer could not be opened (the server log and the admin view of /health say why); nothing was stored'
+          : 'feedback is not enabled on this server (no capture buffer is configured)',
+      );
+    }
     const record = newFeedbackRecord({ ...input, text });
     try {
       await capture.accept([record]);

@@ -3,7 +3,7 @@
  * so several processes (node:cluster) share one rate-limit window and one flusher; plus an
  * unref'd timer asking for a 'schedule' flush every FLUSH_INTERVAL_SECONDS.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CaptureRecord } from '../../shared/feedback-record';
 import { createCapture, type Capture } from '../capture/capture';
@@ -22,11 +22,40 @@ export interface NodeCapture {
   close(): void;
 }
 
-export function startNodeCapture({ path = DEFAULT_CAPTURE_DB_PATH, config, log, fetch }: { path?: string; config: CaptureConfig; log: Logger; fetch?: typeof globalThis.fetch }): NodeCapture {
+export interface NodeCaptureOptions {
+  path?: string;
+  config: CaptureConfig;
+  log: Logger;
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * startNodeCapture, or why the buffer cannot be used (a folder, a file that is not SQLite, a
+ * folder nobody may write to): the server then serves predictions and answers feedback with 503.
+ */
+export function openNodeCapture(options: NodeCaptureOptions): { capture: NodeCapture; error: null } | { capture: null; error: string } {
+  const file = resolve(options.path ?? DEFAULT_CAPTURE_DB_PATH);
+  try {
+    return { capture: startNodeCapture(options), error: null };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const isFolder = code !== 'ENOENT' && existsSync(file) && statSync(file).isDirectory();
+    const why = isFolder ? 'it is a folder; CAPTURE_DB_PATH names the SQLite file' : code === 'EACCES' ? `${message} (the server runs as uid ${process.getuid?.()})` : message;
+    return { capture: null, error: `the feedback buffer ${file} cannot be used: ${why}` };
+  }
+}
+
+export function startNodeCapture({ path = DEFAULT_CAPTURE_DB_PATH, config, log, fetch }: NodeCaptureOptions): NodeCapture {
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
+  makeFolders(dirname(file));
   const buffer = new SqliteRecordBuffer(file);
-  const ledger = new SqliteFlushLedger(file, config.hub?.repo.name ?? 'hub');
+  let ledger: SqliteFlushLedger;
+  try {
+    ledger = new SqliteFlushLedger(file, config.hub?.repo.name ?? 'hub');
+  } catch (error) {
+    buffer.close();
+    throw error;
+  }
   const capture = createCapture({ buffer, ledger, config, fetch });
   // Low-confidence records: one append (one transaction, one fsync) per GATHER_MS instead of one
   // per event-loop turn, so logging costs the prediction path almost nothing under load.
@@ -58,4 +87,17 @@ export function startNodeCapture({ path = DEFAULT_CAPTURE_DB_PATH, config, log, 
       ledger.close();
     },
   };
+}
+
+/**
+ * mkdir -p without `recursive: true`: Node's recursive mkdir never returns for a folder under
+ * /proc (mkdir says ENOENT, so it creates the parent, which exists, and tries again).
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let dir = folder; !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing) mkdirSync(dir);
 }

@@ -9,3 +9,7 @@ declare module '*.onnx' {
   const bytes: ArrayBuffer;
   export default bytes;
 }
+declare module 'cloudflare:workers' {
+  /** The worker's bindings and vars, readable while the global scope runs. */
+  export const env: Record<string, unknown>;
+}

@@ -58,13 +58,15 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
   }
 
   describe('endpoints', () => {
-    it('GET /health answers with the runtime and the model state', async () => {
-      const response = await fetch('/health');
-      expect(response.status).toBe(200);
-      const body = await response.json();
-      expect(body).toMatchObject({ status: 'ok', runtime, model: { source: expect.any(String) }, uptime_s: expect.any(Number) });
-      expect(Object.keys(body.model).sort()).toEqual(['error', 'loaded_at', 'source', 'state', 'version']);
-      expect(['idle', 'loading', 'ready']).toContain(body.model.state);
+    it('GET /health tells anyone only the status, the model version and the buffer depth', async () => {
+      for (const headers of [{}, { authorization: 'Bearer not-the-admin-key-at-all' }] as Record<string, string>[]) {
+        const response = await fetch('/health', { headers });
+        expect(response.status).toBe(200);
+        const body = await response.json();
+        expect(Object.keys(body)).toEqual(['status', 'version', 'depth', 'alerts']);
+        expect(body.status).toBe('ok');
+        expect([null, modelVersion]).toContain(body.version);
+      }
     });
 
     it('POST /v1/sentiment returns label, confidence, every score and the model version', async () => {
@@ -222,6 +224,27 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
       // Texts each within the limits whose total is over the byte limit.
       expect(Math.ceil(maxBodyBytes / maxTextChars) + 1).toBeLessThanOrEqual(maxBatchTexts);
       await expectError(await postJson('/v1/sentiment/batch', { texts: Array.from({ length: Math.ceil(maxBodyBytes / maxTextChars) + 1 }, () => 'a'.repeat(maxTextChars)) }), 'payload_too_large');
+    });
+
+    it('payload_too_large (413) for 10 MB, sent with a Content-Length or streamed without one: the answer arrives', async () => {
+      const tenMegabytes = new Blob([new Uint8Array(10 * 1_048_576).fill(0x61)]); // a Blob's size is sent as Content-Length
+      await expectError(await fetch('/v1/sentiment', { method: 'POST', headers: JSON_HEADERS, body: tenMegabytes }), 'payload_too_large');
+      const streamed = tenMegabytes.stream();
+      await expectError(await fetch('/v1/sentiment', { method: 'POST', headers: JSON_HEADERS, body: streamed, duplex: 'half' } as RequestInit), 'payload_too_large');
+    });
+
+    it('Content-Encoding: gzip is decompressed and limited by its decompressed size; other encodings get 415', async () => {
+      const gzip = async (text: string) => new Uint8Array<ArrayBuffer>(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+      const gzipped = (body: Uint8Array<ArrayBuffer>, encoding = 'gzip') => fetch('/v1/sentiment', { method: 'POST', headers: { ...JSON_HEADERS, 'content-encoding': encoding }, body });
+      const ok = await gzipped(await gzip(JSON.stringify({ text: texts[0] })));
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual(await single(texts[0]));
+      // A gzip bomb: 10 KB on the wire, 10 MB once inflated; stopped at the limit.
+      const bomb = await gzip(JSON.stringify({ text: ' '.repeat(10 * 1_048_576) }));
+      expect(bomb.byteLength).toBeLessThan(maxBodyBytes);
+      await expectError(await gzipped(bomb), 'payload_too_large', /more than/);
+      await expectError(await gzipped(new TextEncoder().encode('{"text": "not gzip"}')), 'invalid_json', /Content-Encoding: gzip but does not decompress/);
+      await expectError(await gzipped(new TextEncoder().encode('{"text": "hi"}'), 'br'), 'unsupported_media_type', /Content-Encoding: br is not supported/);
     });
 
     it('not_found (404) and method_not_allowed (405, with Allow)', async () => {

@@ -23,6 +23,13 @@ describe('the API contract in workerd (worker/index.ts)', () => {
 });
 
 describe('inside workerd', () => {
+  it('has the bundled model loaded before the first request (the global scope created its session)', async () => {
+    const env = { LOG_REQUESTS: 'false' }; // a new env: a new app, but the isolate's model
+    const health = await (await worker.fetch(new Request(`${BASE}/health`), env, {})).json();
+    expect(health.model).toMatchObject({ state: 'ready', source: 'bundled', version: bundledManifest.version });
+    expect(new Date(health.model.loaded_at).getTime()).toBeGreaterThan(0);
+  });
+
   it('refuses bad requests before asking for the model', async () => {
     let calls = 0;
     const inner = createStaticModelProvider({

@@ -31,7 +31,7 @@ describe.skipIf(!db || !hubUrl)('feedback in workerd', () => {
   it('POST /v1/feedback → 202, the record in D1; the cron handler commits it to the dataset repo', async () => {
     const repo = `acme/workerd-feedback-${Date.now()}`;
     // Its own env object, so the worker builds an app and capture for it (vars as wrangler would pass them).
-    const hubEnv: Env = { ...env, HF_ENDPOINT: hubUrl, HF_TOKEN: 'hf_workerd_feedback', HF_DATASET_REPO: repo };
+    const hubEnv: Env = { ...env, HF_ENDPOINT: hubUrl, HF_TOKEN: 'hf_workerd_feedback', HF_DATASET_REPO: repo, ADMIN_API_KEY: 'workerd-admin-key-16' };
     const text = `workerd feedback ${Date.now()}`;
     const fetchCtx = executionContext();
     const response = await worker.fetch(
@@ -56,8 +56,9 @@ describe.skipIf(!db || !hubUrl)('feedback in workerd', () => {
     const { records } = await readShards({ hubUrl, accessToken: 'hf_workerd_feedback', repo: { type: 'dataset', name: repo } });
     expect(records.filter((r) => r.id === id)).toEqual([expect.objectContaining({ id, kind: 'feedback', text, model_label: 'negative', correct_label: 'positive', source: 'api' })]);
 
-    const health = (await (await worker.fetch(new Request(`${BASE}/health`), hubEnv, executionContext().ctx)).json()) as { capture: Record<string, unknown> };
-    expect(health.capture).toMatchObject({ last_error: null, consecutive_failures: 0, commits_last_hour: 1 });
+    const admin = { authorization: `Bearer ${hubEnv.ADMIN_API_KEY}` };
+    const health = (await (await worker.fetch(new Request(`${BASE}/health`, { headers: admin }), hubEnv, executionContext().ctx)).json()) as { details: { capture: Record<string, unknown> } };
+    expect(health.details.capture).toMatchObject({ last_error: null, consecutive_failures: 0, commits_last_hour: 1 });
   });
 
   it('records a low-confidence prediction in D1 after the response, through waitUntil', async () => {

@@ -29,10 +29,6 @@ describe('POST /v1/sentiment in workerd', () => {
   it('reports the loaded model on /health', async () => {
     await post('warm up');
     const response = await exports.default.fetch('http://worker.test/health');
-    expect(await response.json()).toMatchObject({
-      status: 'ok',
-      runtime: 'workerd',
-      model: { state: 'ready', version: bundledManifest.version, source: 'bundled' },
-    });
+    expect(await response.json()).toMatchObject({ status: 'ok', version: bundledManifest.version, depth: expect.any(Number) });
   });
 });

@@ -90,13 +90,23 @@ export async function readWranglerToml(configPath = 'wrangler.toml'): Promise<{ 
   return { date, flags: [...flagsText.matchAll(/"([^"]+)"/g)].map((m) => m[1]), vars };
 }
 
+export interface WorkerdConfigOptions {
+  /** Text bindings added to (or replacing) wrangler.toml's [vars]. */
+  vars?: Record<string, string>;
+  /** Let the worker's fetch reach loopback and private addresses (a local Hub). Default: public only. */
+  localNetwork?: boolean;
+}
+
 /**
  * Writes `workerd.capnp` into the dry-run outdir: the bundle's modules, typed the way
  * wrangler.toml's rules type them (.wasm: CompiledWasm, .onnx: Data), one HTTP socket on `port`.
  * Throws if the bundle imports a module kind this does not know (then the bare run is skipped).
  */
-export async function writeWorkerdConfig(bundle: Pick<BundleReport, 'outdir'>, port: number, configPath = 'wrangler.toml'): Promise<string> {
-  const { date, flags, vars } = await readWranglerToml(configPath);
+export async function writeWorkerdConfig(bundle: Pick<BundleReport, 'outdir'>, port: number, configPath = 'wrangler.toml', options: WorkerdConfigOptions = {}): Promise<string> {
+  const toml = await readWranglerToml(configPath);
+  const { date, flags } = toml;
+  const extra = Object.entries(options.vars ?? {}).map(([name, value]): [string, string] => [name, JSON.stringify(value)]);
+  const vars = [...toml.vars.filter(([name]) => options.vars?.[name] === undefined), ...extra];
   const bindings = vars.map(([name, value]) =>
     /^".*"$/.test(value) ? `(name = "${name}", text = ${value})` : `(name = "${name}", json = ${JSON.stringify(value)})`,
   );
@@ -114,7 +124,7 @@ export async function writeWorkerdConfig(bundle: Pick<BundleReport, 'outdir'>, p
   }
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
+  services = [ (name = "main", worker = .worker)${options.localNetwork ? ', (name = "internet", network = (allow = ["public", "private", "local"]))' : ''} ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
 const worker :Workerd.Worker = (

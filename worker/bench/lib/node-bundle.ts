@@ -36,3 +36,13 @@ export function buildNodeBundle(root: string, outDir: string): string {
   execFileSync(`${root}node_modules/.bin/esbuild`, [...dockerfileEsbuildArgs(root, outfile), '--log-level=warning'], { cwd: root });
   return outfile;
 }
+
+/** The runtime stage's `ENV` settings (the last FROM's), e.g. PORT, WEB_CONCURRENCY, CAPTURE_DB_PATH. */
+export function dockerfileEnv(root: string): Record<string, string> {
+  const stages = readFileSync(`${root}Dockerfile`, 'utf8').replace(/\\\n/g, ' ').split(/^FROM /m);
+  const env: Record<string, string> = {};
+  for (const line of stages.at(-1)!.split('\n').filter((l) => l.startsWith('ENV '))) {
+    for (const [, name, value] of line.slice(4).matchAll(/(\w+)=(\S+)/g)) env[name] = value;
+  }
+  return env;
+}

@@ -201,6 +201,27 @@ export function readStat(pid: number): ProcInfo | null {
   }
 }
 
+/**
+ * CPU time the kernel has charged to every thread of `pid`, in nanoseconds (schedstat's first
+ * field: exact, unlike /proc/pid/stat's 10 ms ticks), or to its main thread alone. Null once the
+ * process is gone.
+ */
+export function cpuNs(pid: number, { mainThreadOnly = false } = {}): number | null {
+  try {
+    let ns = 0;
+    for (const tid of mainThreadOnly ? [String(pid)] : readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // a thread that just exited
+      }
+    }
+    return ns;
+  } catch {
+    return null;
+  }
+}
+
 function allProcs(): ProcInfo[] {
   const procs: ProcInfo[] = [];
   for (const name of readdirSync('/proc')) {

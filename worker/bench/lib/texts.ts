@@ -21,3 +21,10 @@ export async function benchTexts(): Promise<{ single: string; batch: string[] }>
   }
   return { single: single.trim(), batch: rows.slice(0, BATCH_SIZE).map((row) => row.text) };
 }
+
+/** The first `n` validation tweets, in file order (the CPU-per-request batches: 16, 64, 256). */
+export async function firstTweets(n: number): Promise<string[]> {
+  const rows = await readLabelledCsv(VALIDATION_CSV);
+  if (rows.length < n) throw new Error(`${VALIDATION_CSV} has ${rows.length} rows, need ${n}`);
+  return rows.slice(0, n).map((row) => row.text);
+}

@@ -19,7 +19,7 @@ function app() {
 
 /** A body stream that records how many chunks were pulled. */
 function stream(chunks: string[]) {
-  const pulled = { count: 0 };
+  const pulled = { count: 0, cancelled: false };
   const encoder = new TextEncoder();
   let i = 0;
   const body = new ReadableStream<Uint8Array>({
@@ -27,6 +27,9 @@ function stream(chunks: string[]) {
       if (i === chunks.length) return controller.close();
       pulled.count++;
       controller.enqueue(encoder.encode(chunks[i++]));
+    },
+    cancel() {
+      pulled.cancelled = true;
     },
   }, { highWaterMark: 0 }); // pull only when read
   return { body, pulled };
@@ -55,14 +58,40 @@ describe('bodyLimit', () => {
     expect(seen).toEqual([]);
   });
 
-  it('counts while reading when there is no Content-Length, and stops at the limit', async () => {
+  it('counts while reading when there is no Content-Length, and stops at the limit without cancelling (the runtime drains the rest after the answer)', async () => {
     const { app: a, seen } = app();
     const { body, pulled } = stream(Array.from({ length: 50 }, () => 'z'.repeat(30)));
     const response = await post(a, body);
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ maxBytes: MAX, bytes: 120, declared: false });
     expect(pulled.count).toBe(4); // 4 x 30 bytes: up to the first chunk past the limit, not all 50
+    expect(pulled.cancelled).toBe(false);
     expect(seen).toEqual([]);
+  });
+
+  it('with drainBytes, reads and drops the rest of a refused body before answering, up to that many bytes; never for Expect: 100-continue', async () => {
+    const draining = new Hono().use(bodyLimit({ maxBytes: MAX, drainBytes: 300, onOverflow: (c) => c.text('too big', 413) }));
+    const chunked = stream(Array.from({ length: 1000 }, () => 'z'.repeat(30)));
+    expect((await post(draining, chunked.body)).status).toBe(413);
+    expect(chunked.pulled.count).toBe(10); // 300 bytes in all (120 to see it is over, 180 dropped), then left for the runtime
+    const declared = stream(['x'.repeat(60), 'x'.repeat(60)]);
+    expect((await post(draining, declared.body, { 'content-length': String(MAX + 20) })).status).toBe(413);
+    expect(declared.pulled.count).toBe(2);
+    const waiting = stream(['never sent']);
+    expect((await post(draining, waiting.body, { 'content-length': String(MAX + 1), expect: '100-continue' })).status).toBe(413);
+    expect(waiting.pulled.count).toBe(0);
+  });
+
+  it('inflates gzip and applies the limit to the inflated size', async () => {
+    const { app: a, seen } = app();
+    const gzip = async (text: string) => new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+    expect(await (await post(a, await gzip('hello'), { 'content-encoding': 'gzip' })).text()).toBe('got 5');
+    expect(seen).toEqual(['hello']);
+    const bomb = await post(a, await gzip('0'.repeat(1_000_000)), { 'content-encoding': 'gzip' });
+    expect(bomb.status).toBe(413);
+    expect((await bomb.json()).bytes).toBeLessThanOrEqual(MAX + 65_536); // stopped at the first chunk past the limit, not inflated whole
+    expect((await post(a, 'plain', { 'content-encoding': 'gzip' })).status).toBe(415);
+    expect((await post(a, 'plain', { 'content-encoding': 'br' })).status).toBe(415);
   });
 
   it('counts even when a Content-Length under the limit is declared (it may lie)', async () => {

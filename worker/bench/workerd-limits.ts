@@ -1,0 +1,299 @@
+/**
+ * The deploy bundle against the Workers Free plan's limits (10 ms of CPU per request, 1 s for the
+ * global scope, 128 MB per isolate), on bare workerd (`npm run bench:serve` runs it as the part
+ * `workerd-limits`; alone: `node --import tsx worker/bench/workerd-limits.ts [--requests 300]`).
+ *
+ *  1. Start-up: spawn → port open (wall), and workerd's CPU until it is idle, all threads and the
+ *     isolate's thread alone: process start, script parse and the global scope (ORT + the bundled
+ *     model's session), an upper bound of the latter; beside a baseline ref, the difference is it.
+ *  2. The first request after the isolate started (`POST /v1/sentiment`): its CPU.
+ *  3. CPU per request, one request at a time (keep-alive), for GET /health, one tweet and batches
+ *     of 16, 32, 64 and 256 tweets: p50 / p99 / max.
+ *  4. A hot swap under load: a local Hub stand-in, the worker following it (HF_MODEL_REPO), a load
+ *     of batches of wrangler.toml's MAX_BATCH_TEXTS from a separate process (load.mjs) while v1, v2 and v3 are published and swapped in;
+ *     the isolate's memory (V8 heap committed + ArrayBuffers + every WebAssembly.Memory, through
+ *     the inspector) sampled throughout, and every non-2xx or error counted.
+ *
+ * CPU per request is the kernel's account of workerd's main thread (/proc/pid/task/pid/schedstat,
+ * ns), where `workerd serve` runs the isolate: JS, wasm, and also HTTP parsing and the event loop,
+ * so it bounds from above what the platform bills the isolate; V8's background threads (compiler
+ * tiers, concurrent GC) are reported apart. Local workerd leaves a tail worker's `cpuTime` at 0,
+ * hence this. The first request is measured on `--launches` fresh processes (median). Prints one
+ * JSON object on stdout.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startLocalHub } from '../../trainer/local-hub/server';
+import { publishVersion, TOKEN } from '../model-provider/hub-test-helpers';
+import { buildBundle, readWranglerToml, writeWorkerdConfig } from './lib/bundle';
+import { workerdMemoryProbe } from './lib/isolate-memory';
+import { cpuNs, freePort, sleep, spawnGroup, type Spawned } from './lib/procs';
+import { benchTexts, firstTweets } from './lib/texts';
+import { workerdBinary } from './lib/workerd';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!(value > 0)) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const REQUESTS = option('--requests', 300);
+const LAUNCHES = option('--launches', 3);
+const SWAP_CONNECTIONS = option('--swap-connections', 4);
+// The swap's load sends batches of the size wrangler.toml lets through (its Free-plan cap).
+const SWAP_BATCH = option('--swap-batch', Number(JSON.parse((await readWranglerToml()).vars.find(([name]) => name === 'MAX_BATCH_TEXTS')?.[1] ?? '"64"')));
+const BATCHES = [16, 32, 64, 256];
+const baselineIndex = args.indexOf('--baseline');
+/** A git ref whose worker is measured the same way in the same run (e.g. main), for comparison. */
+const BASELINE = baselineIndex >= 0 ? args[baselineIndex + 1] : undefined;
+const partsIndex = args.indexOf('--parts');
+const PARTS = new Set(partsIndex >= 0 ? args[partsIndex + 1].split(',') : ['cpu', 'swap']);
+const REPO = 'bench/sentiment';
+
+const log = (text: string) => console.error(`   ${text}`);
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function cpuMs(pid: number, mainThreadOnly = true): number {
+  const ns = cpuNs(pid, { mainThreadOnly });
+  if (ns === null) throw new Error(`workerd (pid ${pid}) has exited`);
+  return ns / 1e6;
+}
+
+function post(url: string, body: string | undefined, agent: Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        agent,
+        headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        timeout: 30_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function portOpen(port: number, server: Spawned, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (server.hasExited()) throw new Error(`workerd exited:\n${server.tail()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return performance.now() - server.startedAt;
+    await sleep(5);
+  }
+  throw new Error(`workerd did not open port ${port} within ${timeoutMs} ms`);
+}
+
+/** Waits until workerd's CPU stops moving (background compile and GC threads settle). */
+async function idle(pid: number): Promise<number> {
+  let last = cpuMs(pid, false);
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    const now = cpuMs(pid, false);
+    if (now - last < 0.5) return now;
+    last = now;
+  }
+  return last;
+}
+
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: round(at(0.5)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]), n: sorted.length };
+}
+
+async function startWorkerd(outdir: string, vars: Record<string, string>, withInspector: boolean, wranglerToml = 'wrangler.toml') {
+  const port = await freePort();
+  const config = await writeWorkerdConfig({ outdir }, port, wranglerToml, { vars, localNetwork: true });
+  const inspector = withInspector ? await freePort() : 0;
+  const server = spawnGroup(workerdBinary(), ['serve', config, ...(withInspector ? ['--inspector-addr', `127.0.0.1:${inspector}`] : [])]);
+  server.child.stdout?.resume(); // the request log lines: read, not kept beyond spawnGroup's window
+  return { port, inspector, server, url: `http://127.0.0.1:${port}` };
+}
+
+/** One fresh workerd: port open (wall), start-up CPU (all threads, until idle), the first request's CPU. */
+async function launch(outdir: string, firstBody: string, wranglerToml: string) {
+  const { port, server, url } = await startWorkerd(outdir, { MAX_BATCH_TEXTS: String(Math.max(...BATCHES)) }, false, wranglerToml);
+  try {
+    const readyMs = await portOpen(port, server, 60_000);
+    const startupCpuMs = await idle(server.pid);
+    const startupMainMs = cpuMs(server.pid); // the isolate's thread: script, global scope (and workerd's own start)
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const before = cpuMs(server.pid);
+    const first = await post(`${url}/v1/sentiment`, firstBody, agent);
+    if (first.status !== 200) throw new Error(`first request: HTTP ${first.status} ${first.body.slice(0, 200)}`);
+    const firstRequestCpuMs = cpuMs(server.pid) - before;
+    log(`start-up: port open after ${readyMs.toFixed(0)} ms, ${startupCpuMs.toFixed(0)} ms of CPU (main thread ${startupMainMs.toFixed(0)}); first request ${firstRequestCpuMs.toFixed(2)} ms of CPU`);
+    return { readyMs, startupCpuMs, startupMainMs, firstRequestCpuMs, server, url, agent };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function cpuPerRequest(outdir: string, wranglerToml = 'wrangler.toml') {
+  const { single } = await benchTexts();
+  const singleBody = JSON.stringify({ text: single });
+  const launches = [];
+  for (let i = 0; i < LAUNCHES; i++) {
+    const l = await launch(outdir, singleBody, wranglerToml);
+    launches.push(l);
+    if (i < LAUNCHES - 1) await l.server.stop();
+  }
+  const { server, url, agent } = launches.at(-1)!;
+  try {
+    const endpoints: { name: string; path: string; body?: string }[] = [
+      { name: 'health', path: '/health' },
+      { name: 'single', path: '/v1/sentiment', body: singleBody },
+    ];
+    for (const n of BATCHES) endpoints.push({ name: `batch_${n}`, path: '/v1/sentiment/batch', body: JSON.stringify({ texts: await firstTweets(n) }) });
+    const perEndpoint: Record<string, ReturnType<typeof percentiles> & { background_p50: number }> = {};
+    for (const e of endpoints) {
+      for (let i = 0; i < 30; i++) await post(`${url}${e.path}`, e.body, agent); // warm-up
+      const samples: number[] = [];
+      const background: number[] = [];
+      for (let i = 0; i < REQUESTS; i++) {
+        const [main0, all0] = [cpuMs(server.pid), cpuMs(server.pid, false)];
+        const reply = await post(`${url}${e.path}`, e.body, agent);
+        if (reply.status !== 200) throw new Error(`${e.name}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
+        const main = cpuMs(server.pid) - main0;
+        samples.push(main);
+        background.push(cpuMs(server.pid, false) - all0 - main);
+      }
+      perEndpoint[e.name] = { ...percentiles(samples), background_p50: round(median(background)) };
+      log(`${e.name}: CPU per request p50 ${perEndpoint[e.name].p50} ms, p99 ${perEndpoint[e.name].p99} ms (background threads p50 ${perEndpoint[e.name].background_p50} ms)`);
+    }
+    agent.destroy();
+    return {
+      launches: launches.map((l) => ({ ready_ms: round(l.readyMs, 1), startup_cpu_ms: round(l.startupCpuMs, 1), startup_main_thread_cpu_ms: round(l.startupMainMs, 1), first_request_cpu_ms: round(l.firstRequestCpuMs) })),
+      startup_main_thread_cpu_ms: round(median(launches.map((l) => l.startupMainMs)), 1),
+      ready_ms: round(median(launches.map((l) => l.readyMs)), 1),
+      startup_cpu_ms: round(median(launches.map((l) => l.startupCpuMs)), 1),
+      first_request_cpu_ms: round(median(launches.map((l) => l.firstRequestCpuMs))),
+      cpu_ms_per_request: perEndpoint,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function swapUnderLoad(outdir: string, scratch: string) {
+  const hub = await startLocalHub({ dir: join(scratch, 'hub'), token: TOKEN });
+  const { port, inspector, server, url } = await startWorkerd(
+    outdir,
+    { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1' },
+    true,
+  );
+  const probe = workerdMemoryProbe(inspector);
+  const samples: { t_s: number; total_mib: number; heap_total_mib: number; wasm_mib: number; array_buffers_mib: number }[] = [];
+  const sample = async () => {
+    try {
+      const m = (await probe.snapshot()).isolate;
+      samples.push({ t_s: round((performance.now() - t0) / 1000, 2), total_mib: m.isolate_total_mib, heap_total_mib: m.heap_total_mib, wasm_mib: m.wasm_memory_mib, array_buffers_mib: m.array_buffers_mib });
+    } catch {
+      // the inspector can be slow to answer under load: the next sample will do
+    }
+  };
+  const t0 = performance.now();
+  let load: Promise<{ stdout: string }> | undefined;
+  try {
+    await portOpen(port, server, 60_000);
+    await sample();
+    const afterStart = samples.at(-1);
+    const version = async () => JSON.parse((await post(`${url}/health`, undefined, new Agent())).body).model as { version: string; source: string };
+    const waitFor = async (wanted: string) => {
+      const deadline = performance.now() + 60_000;
+      while (performance.now() < deadline) {
+        const model = await version();
+        if (model.version === wanted && model.source.startsWith('hub:')) return;
+        await sample();
+        await sleep(200);
+      }
+      throw new Error(`the worker did not swap to ${wanted} within 60 s`);
+    };
+    const texts = await firstTweets(SWAP_BATCH);
+    const spec = join(scratch, 'load.json');
+    const durationS = 30;
+    await writeFile(spec, JSON.stringify({ url: `${url}/v1/sentiment/batch`, method: 'POST', body: JSON.stringify({ texts }), connections: SWAP_CONNECTIONS, duration: durationS, kind: 'batch', texts: texts.length }));
+    load = promisify(execFile)(process.execPath, [new URL('./load.mjs', import.meta.url).pathname, spec], { timeout: (durationS + 60) * 1000 });
+    const swaps: { version: string; after_s: number }[] = [];
+    await sleep(2000);
+    for (let i = 0; i < 3; i++) {
+      const published = await publishVersion(hub, REPO);
+      const start = performance.now();
+      await waitFor(published.version);
+      swaps.push({ version: published.version, after_s: round((performance.now() - start) / 1000, 2) });
+      log(`swapped to ${published.version} under load in ${swaps.at(-1)!.after_s} s`);
+      for (let k = 0; k < 10; k++) {
+        await sample();
+        await sleep(200);
+      }
+    }
+    while (performance.now() - t0 < (durationS + 2) * 1000 && samples.length < 400) {
+      await sample();
+      await sleep(250);
+    }
+    const result = JSON.parse((await load!).stdout.trim().split('\n').pop()!) as { requests_total: number; non2xx: number; errors: number; timeouts: number; mismatches: number };
+    await sample();
+    const peak = samples.reduce((best, s) => (s.total_mib > best.total_mib ? s : best), samples[0]);
+    log(`isolate peak ${peak.total_mib} MiB (heap ${peak.heap_total_mib}, ArrayBuffers ${peak.array_buffers_mib}, wasm ${peak.wasm_mib}); ${result.requests_total} requests, ${result.non2xx} non-2xx, ${result.errors + result.timeouts + result.mismatches} errors`);
+    return {
+      connections: SWAP_CONNECTIONS,
+      batch: SWAP_BATCH,
+      requests: result.requests_total,
+      // autocannon counts a refused body in more than one of these: the largest is the number of failed requests.
+      failed: Math.max(result.non2xx, result.errors + result.timeouts, result.mismatches),
+      non_2xx: result.non2xx,
+      swaps,
+      after_start_mib: afterStart?.total_mib ?? null,
+      peak_mib: peak,
+      samples: samples.length,
+      series: samples,
+    };
+  } finally {
+    await server.stop();
+    await hub.close();
+  }
+}
+
+const scratch = await mkdtemp(join(tmpdir(), 'bench-workerd-limits-'));
+try {
+  const outdir = join(scratch, 'bundle');
+  await buildBundle(outdir);
+  const cpu = PARTS.has('cpu') ? await cpuPerRequest(outdir) : null;
+  let baseline = null;
+  if (BASELINE && PARTS.has('cpu')) {
+    // The ref's tree beside this one, sharing node_modules, built and measured the same way.
+    const tree = join(scratch, 'baseline');
+    await mkdir(tree);
+    await promisify(execFile)('sh', ['-c', `git archive ${JSON.stringify(BASELINE)} | tar -x -C ${JSON.stringify(tree)}`]);
+    await symlink(join(process.cwd(), 'node_modules'), join(tree, 'node_modules'));
+    await buildBundle(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'));
+    log(`baseline ${BASELINE}:`);
+    baseline = { ref: BASELINE, ...(await cpuPerRequest(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'))) };
+  }
+  const swap = PARTS.has('swap') ? await swapUnderLoad(outdir, scratch) : null;
+  console.log(JSON.stringify({ ...cpu, swap_under_load: swap, baseline }));
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
