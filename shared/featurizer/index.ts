@@ -1,18 +1,26 @@
 /**
  * The featurizer shared by the trainer and every runtime: text -> unique hashed token ids with
  * their counts. It has no learned state; the vocabulary, IDF and weights live in the ONNX graph.
- * Any change to what it emits for some text is a new FEATURIZER_VERSION.
+ * Any change to what a version emits for some text (lexicon files included) is a new version;
+ * every version a published model may name stays implemented.
+ *
+ * v1: word n-grams (negation-marked) + hashtags + character n-grams.
+ * v2: v1 with contractions written out ("don't" -> "do not"), plus lexicon pseudo-tokens
+ *     (AFINN-165 and emoji, negation- and contrast-aware; see lexicon-features.ts) in the word block.
  */
 import { z } from 'zod';
 import { PAD_TOKEN_ID } from '../model-contract';
 import { namespaceSeed } from './hash';
+import { lexiconTokens } from './lexicon-features';
 import { countCharNgrams, countWordNgrams, countWords } from './ngram-counts';
-import { normalizeText } from './normalize';
+import { expandContractions, normalizeText } from './normalize';
 import { TokenCounter } from './token-counter';
 import { tokenizeWords } from './tokenize';
 
 export const FEATURIZER_NAME = 'tweet-hash';
-export const FEATURIZER_VERSION = 1;
+/** The version new models are trained with. */
+export const FEATURIZER_VERSION = 2;
+export const FEATURIZER_VERSIONS = [1, 2] as const;
 
 const ngramRange = z
   .tuple([z.number().int().min(1).max(8), z.number().int().min(1).max(8)])
@@ -31,12 +39,13 @@ export const featurizerOptionsSchema = z.object({
 
 export const featurizerSpecSchema = z.object({
   name: z.literal(FEATURIZER_NAME),
-  version: z.literal(FEATURIZER_VERSION),
+  version: z.union(FEATURIZER_VERSIONS.map((version) => z.literal(version))),
   options: featurizerOptionsSchema,
 });
 
 export type FeaturizerOptions = z.infer<typeof featurizerOptionsSchema>;
 export type FeaturizerSpec = z.infer<typeof featurizerSpecSchema>;
+export type FeaturizerVersion = FeaturizerSpec['version'];
 
 export const DEFAULT_FEATURIZER_OPTIONS: FeaturizerOptions = {
   word_ngrams: [1, 2],
@@ -45,10 +54,10 @@ export const DEFAULT_FEATURIZER_OPTIONS: FeaturizerOptions = {
   negation: true,
 };
 
-export function featurizerSpec(options: Partial<FeaturizerOptions> = {}): FeaturizerSpec {
+export function featurizerSpec(options: Partial<FeaturizerOptions> = {}, version: FeaturizerVersion = FEATURIZER_VERSION): FeaturizerSpec {
   return {
     name: FEATURIZER_NAME,
-    version: FEATURIZER_VERSION,
+    version,
     options: featurizerOptionsSchema.parse({ ...DEFAULT_FEATURIZER_OPTIONS, ...options }),
   };
 }
@@ -58,7 +67,7 @@ export function parseFeaturizerSpec(value: unknown): FeaturizerSpec {
   const result = featurizerSpecSchema.safeParse(value);
   if (!result.success) {
     throw new Error(
-      `unsupported featurizer ${JSON.stringify(value)}: this runtime implements ${FEATURIZER_NAME} v${FEATURIZER_VERSION}`,
+      `unsupported featurizer ${JSON.stringify(value)}: this runtime implements ${FEATURIZER_NAME} ${FEATURIZER_VERSIONS.map((v) => `v${v}`).join(', ')}`,
     );
   }
   return result.data;
@@ -148,16 +157,18 @@ export class Featurizer {
     const { options } = this.spec;
     const counter = this.counter;
     counter.reset();
-    const normalized = normalizeText(text);
+    const normalized = normalize(text, this.spec);
+    let negated: string[] = [];
     if (options.word_ngrams) {
       const [minN, maxN] = options.word_ngrams;
-      const { sequence, extras } = tokenizeWords(normalized, options);
+      const { sequence, extras, dropped } = wordTokens(normalized, this.spec);
       countWordNgrams(counter, WORD_SEED, sequence, minN, maxN);
       if (minN === 1) countWords(counter, WORD_SEED, extras);
+      negated = dropped;
     }
     if (options.char_ngrams) {
       const [minN, maxN] = options.char_ngrams;
-      countCharNgrams(counter, CHAR_SEED, normalized, minN, maxN, options.char_mode);
+      countCharNgrams(counter, CHAR_SEED, charText(normalized, negated), minN, maxN, options.char_mode);
     }
   }
 }
@@ -165,17 +176,19 @@ export class Featurizer {
 /** The human-readable tokens behind the ids (for tests, debugging and explanations). */
 export function tokenStrings(text: string, spec: FeaturizerSpec): string[] {
   const { options } = parseFeaturizerSpec(spec);
-  const normalized = normalizeText(text);
+  const normalized = normalize(text, spec);
   const out: string[] = [];
+  let negated: string[] = [];
   if (options.word_ngrams) {
     const [minN, maxN] = options.word_ngrams;
-    const { sequence, extras } = tokenizeWords(normalized, options);
+    const { sequence, extras, dropped } = wordTokens(normalized, spec);
     forEachWordNgram(sequence, minN, maxN, (gram) => out.push(gram));
     if (minN === 1) out.push(...extras);
+    negated = dropped;
   }
   if (options.char_ngrams) {
     const [minN, maxN] = options.char_ngrams;
-    for (const chunk of charNgramChunks(normalized, options.char_mode)) {
+    for (const chunk of charNgramChunks(charText(normalized, negated), options.char_mode)) {
       for (let start = 0; start < chunk.length; start++) {
         for (let n = minN; n <= maxN && start + n <= chunk.length; n++) out.push(chunk.slice(start, start + n));
       }
@@ -183,6 +196,38 @@ export function tokenStrings(text: string, spec: FeaturizerSpec): string[] {
   }
   return out;
 }
+
+/** v2 also writes contractions out, for words and characters alike. */
+function normalize(text: string, spec: FeaturizerSpec): string {
+  const normalized = normalizeText(text);
+  return spec.version >= 2 ? expandContractions(normalized) : normalized;
+}
+
+/**
+ * The word sequence n-grams are built from, and the unigrams that take no part in them: hashtags,
+ * and from v2 the lexicon pseudo-tokens (which read the negation marks, so they need them on).
+ */
+function wordTokens(normalized: string, spec: FeaturizerSpec): { sequence: string[]; extras: string[]; dropped: string[] } {
+  const words = tokenizeWords(normalized, spec.options);
+  if (spec.version < 2) return { ...words, dropped: [] };
+  const marked = spec.options.negation ? words : tokenizeWords(normalized, { negation: true });
+  const negatedAt = lexiconTokens(marked, words.extras);
+  if (negatedAt.length === 0) return { ...words, dropped: [] };
+  // v2: a negated lexicon word and its negation leave the words (and characters): their lexicon
+  // tokens stand for them, as the words' weights would say what the un-negated word says.
+  const dropped = negatedAt.map((at) => marked.sequence[at].replace(/_neg$/, ''));
+  return { ...words, sequence: words.sequence.filter((_, at) => !negatedAt.includes(at)), dropped };
+}
+
+/** The text character n-grams are read from: v2 leaves out the words wordTokens dropped. */
+function charText(normalized: string, dropped: readonly string[]): string {
+  if (dropped.length === 0) return normalized;
+  return normalized
+    .split(' ')
+    .filter((chunk) => !dropped.includes(chunk.replace(NOT_WORD, '')))
+    .join(' ');
+}
+const NOT_WORD = /[^\p{L}\p{M}\p{N}_\p{Extended_Pictographic}]/gu;
 
 function forEachWordNgram(words: string[], minN: number, maxN: number, emit: (gram: string) => void): void {
   for (let start = 0; start < words.length; start++) {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { featurizerDigest } from '../../shared/featurizer/digest';
+import { FEATURIZER_VERSIONS, type FeaturizerSpec } from '../../shared/featurizer/index';
 import golden from '../../shared/featurizer/validation-digest.json';
 import { SentimentModel } from '../../shared/sentiment-model';
 import manifest from '../model/manifest.json';
@@ -14,9 +15,11 @@ import { VALIDATION_BATCH } from './fixtures/validation-batch';
 const texts = inject('validationTexts');
 
 describe('the validation split inside workerd', () => {
-  it('featurizes to the same tokens as on Node', () => {
+  it('featurizes to the same tokens as on Node, with every featurizer version', () => {
     expect(texts).toHaveLength(2000);
-    expect(featurizerDigest(texts, manifest.featurizer as Parameters<typeof featurizerDigest>[1])).toEqual(golden);
+    for (const version of FEATURIZER_VERSIONS) {
+      expect(featurizerDigest(texts, { ...(manifest.featurizer as FeaturizerSpec), version })).toEqual(golden[`v${version}`]);
+    }
   });
 
   it('scores every text as onnxruntime on Node does, to 1e-6', async () => {
