@@ -58,12 +58,6 @@ for (const word of CONCESSIVE) entry(word).role = 'concessive';
 for (const word of NEGATIONS) entry(word).role = 'negation';
 entry('used').role = 'used';
 
-/**
- * How many times each pseudo-token is counted. With sublinear TF its value is 1 + ln(weight) times
- * a word's of the same IDF: chosen on TweetEval validation and the behavioural suite.
- */
-export const LEXICON_WEIGHT = 1;
-
 interface Hit {
   score: number;
   negated: boolean;
@@ -80,16 +74,6 @@ const sign = (score: number) => (score > 0 ? '+' : '-');
  * negation did ("not dreadful" is "~not- ~lex+1 …", not the words of "dreadful" plus a "not").
  */
 export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): number[] {
-  const start = out.length;
-  const negated = scan(words, out);
-  // Each pseudo-token counts LEXICON_WEIGHT times, so its TF-IDF value stands out among the words'.
-  const end = out.length;
-  for (let copy = 1; copy < LEXICON_WEIGHT; copy++) for (let k = start; k < end; k++) out.push(out[k]);
-  return negated;
-}
-
-/** Appends the pseudo-tokens; returns the positions of negated lexicon words and of their negations (usually none). */
-function scan(words: Readonly<WordTokens>, out: string[]): number[] {
   const negatedAt: number[] = [];
   let negationAt = -1; // the negation whose scope is open
   const { sequence, clauseEnds, sentenceEnds } = words;
