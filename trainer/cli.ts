@@ -1,4 +1,5 @@
 /** The trainer's command line: `tsx trainer/cli.ts <command> [flags]`, one module per command. */
+import { behaviourCommand, usage as behaviourUsage } from './commands/behaviour';
 import { evaluateCommand, usage as evaluateUsage } from './commands/evaluate';
 import { mergeCommand, usage as mergeUsage } from './commands/merge';
 import { monitorCommand, usage as monitorUsage } from './commands/monitor';
@@ -20,6 +21,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   retrain: { run: retrainCommand, usage: retrainUsage },
   monitor: { run: monitorCommand, usage: monitorUsage },
   'self-label': { run: selfLabelCommand, usage: selfLabelUsage },
+  behaviour: { run: behaviourCommand, usage: behaviourUsage },
 };
 
 const help = `usage: trainer <command> [flags]   (trainer <command> --help: that command's flags)
