@@ -20,6 +20,14 @@ export const holdoutMetricsSchema = z.object({
   low_confidence_rate: z.number(),
 });
 
+export const behaviourResultSchema = z.object({
+  name: z.string(),
+  capability: z.string(),
+  kind: z.enum(['label', 'invariance']),
+  n: z.number().int(),
+  failure_rate: z.number(),
+});
+
 export const manifestSchema = z.object({
   version: modelVersionSchema,
   created_at: z.string(),
@@ -36,11 +44,14 @@ export const manifestSchema = z.object({
   hyperparameters: z.record(z.string(), z.unknown()),
   /** Metrics on the fixed holdout, computed by running model.onnx. */
   metrics: holdoutMetricsSchema.nullable(),
+  /** Failure rate per test of the behavioural suite (trainer/behaviour/), computed by running model.onnx. */
+  behaviour: z.array(behaviourResultSchema).optional(),
   parent_version: modelVersionSchema.nullable(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type HoldoutMetrics = z.infer<typeof holdoutMetricsSchema>;
+export type BehaviourResult = z.infer<typeof behaviourResultSchema>;
 
 export function nextModelVersion(current: string | null): string {
   return current ? `v${Number(modelVersionSchema.parse(current).slice(1)) + 1}` : 'v1';

@@ -22,12 +22,13 @@ export function readOnnxMetadata(model: Uint8Array): Record<string, string> {
   return metadata;
 }
 
-interface ProtobufField {
+export interface ProtobufField {
   number: number;
   bytes?: Uint8Array; // only for length-delimited fields
+  value?: number; // only for varint fields
 }
 
-function* protobufFields(buffer: Uint8Array): Generator<ProtobufField> {
+export function* protobufFields(buffer: Uint8Array): Generator<ProtobufField> {
   let offset = 0;
   const varint = (): number => {
     let result = 0;
@@ -44,8 +45,10 @@ function* protobufFields(buffer: Uint8Array): Generator<ProtobufField> {
     const tag = varint();
     const number = Math.floor(tag / 8);
     const wireType = tag % 8;
-    if (wireType === 0) varint();
-    else if (wireType === 1) offset += 8;
+    if (wireType === 0) {
+      yield { number, value: varint() };
+      continue;
+    } else if (wireType === 1) offset += 8;
     else if (wireType === 5) offset += 4;
     else if (wireType === 2) {
       const length = varint();

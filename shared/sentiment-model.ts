@@ -5,9 +5,11 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { coalesce } from './coalesce';
-import { Featurizer, parseFeaturizerSpec, type FeaturizerSpec } from './featurizer/index';
+import { explain, knownShares, type Explanation, type KnownShares, type RowTokens } from './explain';
+import { Featurizer, parseFeaturizerSpec, type FeaturizerSpec, type TokenBatch } from './featurizer/index';
 import { LABELS, NUM_LABELS, type Label } from './labels';
 import { METADATA_KEYS, MODEL_INPUT_COUNTS, MODEL_INPUT_IDS, MODEL_OUTPUT } from './model-contract';
+import { LinearWeights } from './model-weights';
 import { readOnnxMetadata } from './onnx-metadata';
 
 /** The two members of an onnxruntime-web module this needs (its node, wasm or bundle build). */
@@ -24,6 +26,18 @@ export interface Prediction {
   scores: Scores;
 }
 
+/** A prediction with what the model can say about it beyond its probabilities. */
+export interface ScoredText extends Prediction {
+  /** How much of the text the model knows; null for a graph without readable weights. */
+  known: KnownShares | null;
+  /** Only when asked for; null for a graph without readable weights. */
+  explanation?: Explanation | null;
+}
+
+export interface PredictOptions {
+  explain?: boolean;
+}
+
 export class ModelContractError extends Error {
   override name = 'ModelContractError';
 }
@@ -31,7 +45,7 @@ export class ModelContractError extends Error {
 export class SentimentModel {
   private readonly featurizer: Featurizer;
   /** One text, batched with the other single texts asked for in the same event-loop turn. */
-  private readonly coalesced: (text: string) => Promise<Prediction> = coalesce((texts: readonly string[]) => this.predict(texts));
+  private readonly coalesced: (text: string) => Promise<ScoredText> = coalesce((texts: readonly string[]) => this.predict(texts));
   /** Predictions started and not yet finished (a coalesced one counts from the call): releaseWhenIdle waits for them. */
   private inFlight = 0;
   private onIdle: (() => void) | null = null;
@@ -42,6 +56,7 @@ export class SentimentModel {
     readonly version: string,
     readonly featurizerSpec: FeaturizerSpec,
     readonly metadata: Record<string, string>,
+    private readonly weights: LinearWeights | null,
   ) {
     this.featurizer = new Featurizer(featurizerSpec);
   }
@@ -51,13 +66,16 @@ export class SentimentModel {
     const metadata = readModelMetadata(bytes);
     const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
     const featurizer = parseFeaturizerSpec(JSON.parse(metadata[METADATA_KEYS.featurizer]));
-    return new SentimentModel(ort, session, metadata[METADATA_KEYS.modelVersion], featurizer, metadata);
+    return new SentimentModel(ort, session, metadata[METADATA_KEYS.modelVersion], featurizer, metadata, LinearWeights.read(bytes));
   }
 
   /** Row-major [texts.length, 3] probabilities, columns in LABELS order. */
   async probabilities(texts: readonly string[]): Promise<Float32Array> {
     if (texts.length === 0) return new Float32Array(0);
-    const batch = this.featurizer.batch(texts);
+    return this.run(this.featurizer.batch(texts));
+  }
+
+  private async run(batch: TokenBatch): Promise<Float32Array> {
     const dims = [batch.batch, batch.width];
     const outputs = await this.session.run({
       [MODEL_INPUT_IDS]: new this.ort.Tensor('int64', batch.ids, dims),
@@ -66,17 +84,33 @@ export class SentimentModel {
     return outputs[MODEL_OUTPUT].data as Float32Array;
   }
 
-  async predict(texts: readonly string[]): Promise<Prediction[]> {
+  async predict(texts: readonly string[], options: PredictOptions = {}): Promise<ScoredText[]> {
+    if (texts.length === 0) return [];
     this.inFlight++;
     try {
-      const probabilities = await this.probabilities(texts);
-      return texts.map((_, row) => toPrediction(probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS)));
+      const batch = this.featurizer.batch(texts);
+      const probabilities = await this.run(batch);
+      return texts.map((text, row) => this.scored(text, batch, row, probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS), options));
     } finally {
       this.finished();
     }
   }
 
-  async predictOne(text: string): Promise<Prediction> {
+  private scored(text: string, batch: TokenBatch, row: number, probabilities: Float32Array, options: PredictOptions): ScoredText {
+    const prediction: ScoredText = { ...toPrediction(probabilities), known: null };
+    const weights = this.weights;
+    if (weights) {
+      const tokens = rowTokens(batch, row);
+      prediction.known = knownShares(weights, tokens);
+      if (options.explain) {
+        const [label, versus] = topTwo(probabilities);
+        prediction.explanation = explain(weights, this.featurizerSpec, text, tokens, label, versus);
+      }
+    } else if (options.explain) prediction.explanation = null;
+    return prediction;
+  }
+
+  async predictOne(text: string): Promise<ScoredText> {
     this.inFlight++;
     try {
       return await this.coalesced(text);
@@ -120,6 +154,26 @@ export function readModelMetadata(bytes: Uint8Array): Record<string, string> {
     throw new ModelContractError((error as Error).message);
   }
   return metadata;
+}
+
+/** One row of a batch: its ids (the low halves of the int64s) up to the padding. */
+function rowTokens(batch: TokenBatch, row: number): RowTokens {
+  const halves = new Int32Array(batch.ids.buffer, batch.ids.byteOffset, batch.ids.length * 2);
+  const cell = row * batch.width;
+  let length = 0;
+  while (length < batch.width && batch.counts[cell + length] > 0) length++;
+  const ids = new Uint32Array(length);
+  for (let j = 0; j < length; j++) ids[j] = halves[2 * (cell + j)];
+  return { ids, counts: batch.counts.subarray(cell, cell + length), length };
+}
+
+/** The indexes of the largest and second-largest probabilities. */
+function topTwo(probabilities: ArrayLike<number>): [number, number] {
+  let best = 0;
+  for (let c = 1; c < NUM_LABELS; c++) if (probabilities[c] > probabilities[best]) best = c;
+  let second = best === 0 ? 1 : 0;
+  for (let c = 0; c < NUM_LABELS; c++) if (c !== best && probabilities[c] > probabilities[second]) second = c;
+  return [best, second];
 }
 
 export function toPrediction(probabilities: ArrayLike<number>): Prediction {

@@ -27,7 +27,20 @@ describe('trainer CLI', () => {
     expect(metrics.macro_recall).toBeCloseTo(manifest.metrics!.macro_recall, 10);
     for (const key of ['accuracy', 'macro_f1', 'expected_calibration_error', 'low_confidence_rate']) expect(metrics[key]).toBeTypeOf('number');
     expect(metrics.confusion_matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(2000);
+
+    // The manifest records the behavioural suite as the graph scored it; the command measures the same.
+    const behaviour = JSON.parse((await trainer('behaviour', '--model', join(out, 'model.onnx'), '--json')).stdout);
+    expect(behaviour[0].results.map(({ name, failure_rate }: { name: string; failure_rate: number }) => ({ name, failure_rate }))).toEqual(
+      manifest.behaviour!.map(({ name, failure_rate }) => ({ name, failure_rate })),
+    );
   }, 120_000);
+
+  it('prints the behavioural failure rates of several models side by side', async () => {
+    const { stdout } = await trainer('behaviour', '--model', 'worker/model/model.onnx', '--model', 'worker/model/model.onnx');
+    expect(stdout).toMatch(/^\| test \| capability \| n \| v\d+ failures \| v\d+ failures \|$/m);
+    expect(stdout).toMatch(/^\| negated negative \| negation \| 200 \| [\d.]+% \| [\d.]+% \|$/m);
+    expect(stdout).toContain('all invariance pairs');
+  }, 60_000);
 
   it('explains bad input in one line and exits non-zero', async () => {
     const bad = join(dir, 'bad.csv');

@@ -5,10 +5,11 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { $ZodIssue } from 'zod/v4/core';
+import { feedbackSourceSchema } from '../shared/feedback-record';
 import { LABELS } from '../shared/labels';
 import { manifestSchema } from '../shared/manifest';
 import type { ServingConfig } from './config';
-import { ApiError } from './errors';
+import { ApiError, errorBodySchema } from './errors';
 
 export type Limits = Pick<ServingConfig, 'maxTextChars' | 'maxBatchTexts'>;
 
@@ -27,6 +28,25 @@ const requestProbability = z.number(expected('a number')).min(0, { error: 'must 
  */
 const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
 const NOT_VISIBLE = 'must contain a visible character (not only whitespace, control or zero-width characters)';
+
+export const ON_ERROR_MODES = ['strict', 'item'] as const;
+
+const flag = (description: string, example: boolean) => z.boolean(expected('true or false')).optional().openapi({ description, example });
+
+/** Per-request options of both scoring endpoints (also accepted as query parameters). */
+const scoringOptions = {
+  explain: flag('Also return, per text, the n-grams that pushed hardest toward and against the predicted label. Default false (free when off)', true),
+  full_precision: flag('Return probabilities and explanation numbers unrounded (float32) instead of rounded to the server\'s SCORE_DECIMALS. Default false', false),
+};
+
+const booleanQuery = (description: string) =>
+  z.enum(['true', 'false'], { error: 'must be true or false' }).optional().openapi({ description });
+
+/** `?explain=true&full_precision=true`: the same options for callers that prefer the URL. */
+export const scoringQuerySchema = z.object({
+  explain: booleanQuery('Same as `"explain": true` in the body'),
+  full_precision: booleanQuery('Same as `"full_precision": true` in the body'),
+});
 
 export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
   const text = z
@@ -57,22 +77,41 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
     });
 
   const sentimentRequest = z
-    .object({ text: text.openapi({ example: 'I love this!' }), store }, expected('a JSON object'))
+    .object({ text: text.openapi({ example: 'I love this!' }), store, ...scoringOptions }, expected('a JSON object'))
     .openapi('SentimentRequest');
 
+  const textsDescription = `1 to ${maxBatchTexts} texts, scored together; results come back in the same order`;
   const batchRequest = z
     .object(
       {
+        // Items are checked below, so that `on_error: "item"` can answer each bad one in place.
         texts: z
-          .array(text, expected('an array of strings'))
+          .array(z.unknown(), expected('an array of strings'))
           .min(1, { error: 'must contain at least one text' })
           .max(maxBatchTexts, { error: (issue) => `has ${(issue.input as unknown[]).length} texts; the limit is ${maxBatchTexts}` })
-          .openapi({ description: `1 to ${maxBatchTexts} texts, scored together; results come back in the same order`, example: ['I love this!', 'The meeting is at 3pm.', 'Worst service ever.'] }),
+          .openapi({ description: textsDescription, items: { type: 'string', minLength: 1, maxLength: maxTextChars }, example: ['I love this!', 'Me encanta este lugar, la comida es buenísima', ' ', 'Worst service ever.'] }),
+        on_error: z
+          .enum(ON_ERROR_MODES, { error: `must be one of ${ON_ERROR_MODES.join(', ')}` })
+          .optional()
+          .openapi({ example: 'item', description: '`strict` (the default): one invalid text rejects the whole batch (422 or 413). `item`: each invalid text gets an `error` object in its place in `results`, the valid ones are scored, and the answer is 200' }),
         store,
+        ...scoringOptions,
       },
       expected('a JSON object'),
     )
+    .superRefine((body, ctx) => {
+      if (body.on_error === 'item') return;
+      body.texts.forEach((item, index) => {
+        for (const issue of textIssues(item)) ctx.addIssue({ ...issue, path: ['texts', index, ...issue.path] } as never);
+      });
+    })
     .openapi('BatchSentimentRequest');
+
+  /** Why one batch item is not a valid text (none when it is). */
+  const textIssues = (item: unknown): readonly $ZodIssue[] => {
+    const result = text.safeParse(item);
+    return result.success ? [] : result.error.issues;
+  };
 
   const label = (role: string) =>
     z
@@ -96,12 +135,16 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
           .boolean(expected('true or false'))
           .optional()
           .openapi({ description: '`true`: validate and answer 200 with the text as it would be stored, without storing anything (the Try-it form below sends it)', example: true }),
+        source: feedbackSourceSchema.optional().openapi({
+          description: 'Who sends the correction, e.g. the calling app\'s name: 1-64 letters, digits, `.`, `_` or `-` (not `auto` or `llm`). Stored in the record (`api` when absent); retraining scores each source as its own slice',
+          example: 'support-inbox',
+        }),
       },
       expected('a JSON object'),
     )
     .openapi('FeedbackRequest');
 
-  return { sentimentRequest, batchRequest, feedbackRequest };
+  return { sentimentRequest, batchRequest, feedbackRequest, textIssues };
 }
 
 export const feedbackAcceptedSchema = z
@@ -133,11 +176,36 @@ export const scoresSchema = z
   .object(Object.fromEntries(LABELS.map((label) => [label, probability])) as Record<(typeof LABELS)[number], typeof probability>)
   .openapi('Scores', { description: 'The probability of every label; they sum to 1', example: { negative: 0.02, neutral: 0.05, positive: 0.93 } });
 
+const contributionSchema = z
+  .object({
+    ngram: z.string().openapi({ description: 'The n-gram as the model sees it: lowercased, negated words marked `_neg`, character n-grams padded with spaces at word edges' }),
+    kind: z.enum(['word', 'char']),
+    contribution: z.number().openapi({ description: "Its share of the logit difference (TF-IDF value x the difference of the two labels' weights)" }),
+  })
+  .openapi('NgramContribution');
+
+export const explanationSchema = z
+  .object({
+    label: z.enum(LABELS).openapi({ description: 'The predicted label' }),
+    versus: z.enum(LABELS).openapi({ description: 'The runner-up label' }),
+    logit_difference: z.number().openapi({ description: 'logit(label) - logit(versus) = bias + the contributions of all n-grams (listed ones + rest)' }),
+    bias: z.number(),
+    toward: z.array(contributionSchema).openapi({ description: 'Up to 5 n-grams that pushed most toward `label`, largest first' }),
+    against: z.array(contributionSchema).openapi({ description: 'Up to 5 n-grams that pushed most toward `versus`, most negative first' }),
+    rest: z.number().openapi({ description: 'The sum of the contributions of every n-gram not listed' }),
+  })
+  .openapi('Explanation', {
+    example: { label: 'positive', versus: 'neutral', logit_difference: 2.41, bias: -0.12, toward: [{ ngram: 'love', kind: 'word', contribution: 1.37 }], against: [{ ngram: 'this', kind: 'word', contribution: -0.05 }], rest: 1.21 },
+  });
+
 export const predictionSchema = z
   .object({
     label: z.enum(LABELS).openapi({ description: 'The most probable label' }),
     confidence: probability.openapi({ description: "The label's probability (the largest score)" }),
     scores: scoresSchema,
+    language: z.string().openapi({ description: 'ISO 639-1 code of the text\'s language (`und` when it cannot be told)', example: 'en' }),
+    supported: z.boolean().openapi({ description: 'false when the model cannot judge this text: not English, or almost none of its n-grams known to the model. The probabilities are still the model\'s' }),
+    explanation: explanationSchema.nullable().optional().openapi({ description: 'Only with `explain`; null if this model has no readable weights' }),
   })
   .openapi('Prediction');
 
@@ -145,8 +213,15 @@ const modelVersion = z.string().openapi({ description: 'The version of the model
 
 export const sentimentResultSchema = predictionSchema.extend({ model_version: modelVersion }).openapi('SentimentResult');
 
+export const itemErrorSchema = z
+  .object({ error: errorBodySchema.shape.error })
+  .openapi('ItemError', { description: 'In place of a result, for an invalid text with `on_error: "item"`', example: { error: { code: 'validation_failed', message: 'texts[1]: must not be empty or whitespace only' } } });
+
 export const batchResultSchema = z
-  .object({ results: z.array(predictionSchema).openapi({ description: 'One per input text, in input order' }), model_version: modelVersion })
+  .object({
+    results: z.array(z.union([predictionSchema, itemErrorSchema])).openapi({ description: 'One per input text, in input order; an `ItemError` only with `on_error: "item"`' }),
+    model_version: modelVersion,
+  })
   .openapi('BatchSentimentResult');
 
 /** What only the admin key sees on /health: where the model comes from, paths, repo names, errors. */

@@ -27,6 +27,8 @@ export const SERVING_DEFAULTS = {
   scoringRatePerMinute: 0,
   /** Scoring requests a client may send at once (bucket size); 0 = the per-minute rate. */
   scoringRateBurst: 0,
+  /** Decimals of probabilities and explanation numbers in responses (a request may ask for full precision). */
+  scoreDecimals: 4,
 } as const;
 
 export interface ServingConfig {
@@ -37,6 +39,7 @@ export interface ServingConfig {
   logRequests: boolean;
   scoringRatePerMinute: number;
   scoringRateBurst: number;
+  scoreDecimals: number;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -67,6 +70,7 @@ const envSchema = z.object({
   ),
   SCORING_RATE_LIMIT_PER_MINUTE: nonNegativeInt(SERVING_DEFAULTS.scoringRatePerMinute, 1_000_000),
   SCORING_RATE_LIMIT_BURST: burstSize(1_000_000),
+  SCORE_DECIMALS: positiveInt(SERVING_DEFAULTS.scoreDecimals, 9),
 });
 
 export const SERVING_ENV_KEYS = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -81,6 +85,7 @@ export function servingConfigFromEnv(env: Record<string, unknown>): ServingConfi
     logRequests: ['true', '1', 'yes'].includes(e.LOG_REQUESTS),
     scoringRatePerMinute: e.SCORING_RATE_LIMIT_PER_MINUTE,
     scoringRateBurst: e.SCORING_RATE_LIMIT_BURST ?? e.SCORING_RATE_LIMIT_PER_MINUTE,
+    scoreDecimals: e.SCORE_DECIMALS,
   };
 }
 

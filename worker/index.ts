@@ -2,9 +2,9 @@
  * workerd entry: ORT from the precompiled wasm module, the model from the bundle, settings from
  * the worker's vars, captured records in the CAPTURE_DB D1 binding. ORT's initialisation and the
  * bundled model's session are created while workerd runs the global scope (a top-level await of
- * work that does no I/O settles there), so no request pays for them. The model is shared by the
- * whole isolate; the app is built on the first request, when the vars are known (they are the
- * same for every request of an isolate). With HF_MODEL_REPO the bundled model serves until the
+ * work that does no I/O settles there), so no request pays for them; so is the app, from the
+ * deployment's env (`cloudflare:workers`), and the model is warmed up. The model is shared by the
+ * whole isolate. With HF_MODEL_REPO the bundled model serves until the
  * Hub's version, loaded after a response like any hot swap, replaces it. The Cron Trigger
  * (wrangler.toml) runs scheduled(), which flushes the buffer to the dataset repo.
  */

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseLabelledCsv } from '../../trainer/data/csv';
 import { featurizerDigest } from './digest';
 import { fnv1a, namespaceSeed } from './hash';
-import { Featurizer, featurizerSpec, isCharTokenId, parseFeaturizerSpec, tokenStrings } from './index';
-import { normalizeText } from './normalize';
+import { Featurizer, FEATURIZER_VERSIONS, featurizerSpec, isCharTokenId, parseFeaturizerSpec, tokenStrings } from './index';
+import { expandContractions, normalizeText } from './normalize';
 import { tokenizeWords } from './tokenize';
 import golden from './validation-digest.json';
 
@@ -25,6 +25,14 @@ describe('normalizeText', () => {
   });
   it('collapses whitespace and trims', () => {
     expect(normalizeText('  a \t\n b  ')).toBe('a b');
+  });
+});
+
+describe('expandContractions (featurizer v2)', () => {
+  it('writes negations, pronoun + is and clitics out, and leaves possessives alone', () => {
+    expect(expandContractions("i don't know, it's john's, i'm sure we'll see. won't, can't, ain't, let's")).toBe(
+      'i do not know, it is john\'s, i am sure we will see. will not, can not, is not, let us',
+    );
   });
 });
 
@@ -107,6 +115,10 @@ describe('Featurizer', () => {
     expect(batch.ids[batch.width]).toBe(BigInt(featurizer.tokens('hi').ids[0]));
   });
 
+  it('implements every version a published model may name', () => {
+    for (const version of FEATURIZER_VERSIONS) expect(parseFeaturizerSpec({ ...spec, version }).version).toBe(version);
+  });
+
   it('refuses a featurizer version it does not implement', () => {
     expect(() => parseFeaturizerSpec({ ...spec, version: 99 })).toThrow(/unsupported featurizer/);
     expect(() => parseFeaturizerSpec({ ...spec, name: 'other' })).toThrow(/unsupported featurizer/);
@@ -139,9 +151,11 @@ describe('normalizeText skips only steps that cannot match', () => {
 });
 
 describe('the validation split', () => {
-  it("featurizes, with the shipped model's featurizer, to the committed digest (the workerd test checks the same value)", () => {
-    const shipped = JSON.parse(readFileSync('worker/model/manifest.json', 'utf8')).featurizer;
-    const rows = parseLabelledCsv(readFileSync('datasets/tweeteval/val.csv', 'utf8'));
-    expect(featurizerDigest(rows.map((row) => row.text), shipped)).toEqual(golden);
-  });
+  const rows = parseLabelledCsv(readFileSync('datasets/tweeteval/val.csv', 'utf8'));
+  for (const version of FEATURIZER_VERSIONS) {
+    it(`featurizes, with the shipped model's options and featurizer v${version}, to the committed digest (the workerd test checks the same values)`, () => {
+      const shipped = JSON.parse(readFileSync('worker/model/manifest.json', 'utf8')).featurizer;
+      expect(featurizerDigest(rows.map((row) => row.text), { ...shipped, version })).toEqual(golden[`v${version}`]);
+    });
+  }
 });

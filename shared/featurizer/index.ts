@@ -1,18 +1,27 @@
 /**
  * The featurizer shared by the trainer and every runtime: text -> unique hashed token ids with
  * their counts. It has no learned state; the vocabulary, IDF and weights live in the ONNX graph.
- * Any change to what it emits for some text is a new FEATURIZER_VERSION.
+ * Any change to what a version emits for some text (lexicon files included) is a new version;
+ * every version a published model may name stays implemented.
+ *
+ * v1: word n-grams (negation-marked) + hashtags + character n-grams.
+ * v2: v1 with contractions written out ("don't" -> "do not"), plus lexicon pseudo-tokens
+ *     (AFINN-165 and emoji, negation- and contrast-aware; see lexicon-features.ts) in the word block.
  */
 import { z } from 'zod';
 import { PAD_TOKEN_ID } from '../model-contract';
-import { namespaceSeed } from './hash';
+import { FNV_PRIME, fnv1a, namespaceSeed } from './hash';
+import { lexiconTokens } from './lexicon-features';
 import { countCharNgrams, countWordNgrams, countWords } from './ngram-counts';
-import { normalizeText } from './normalize';
+import { expandContractions, normalizeText } from './normalize';
 import { TokenCounter } from './token-counter';
+import { charTokenId, isCharTokenId, wordTokenId } from './token-ids';
 import { tokenizeWords } from './tokenize';
 
 export const FEATURIZER_NAME = 'tweet-hash';
-export const FEATURIZER_VERSION = 1;
+/** The version new models are trained with. */
+export const FEATURIZER_VERSION = 2;
+export const FEATURIZER_VERSIONS = [1, 2] as const;
 
 const ngramRange = z
   .tuple([z.number().int().min(1).max(8), z.number().int().min(1).max(8)])
@@ -31,12 +40,13 @@ export const featurizerOptionsSchema = z.object({
 
 export const featurizerSpecSchema = z.object({
   name: z.literal(FEATURIZER_NAME),
-  version: z.literal(FEATURIZER_VERSION),
+  version: z.union(FEATURIZER_VERSIONS.map((version) => z.literal(version))),
   options: featurizerOptionsSchema,
 });
 
 export type FeaturizerOptions = z.infer<typeof featurizerOptionsSchema>;
 export type FeaturizerSpec = z.infer<typeof featurizerSpecSchema>;
+export type FeaturizerVersion = FeaturizerSpec['version'];
 
 export const DEFAULT_FEATURIZER_OPTIONS: FeaturizerOptions = {
   word_ngrams: [1, 2],
@@ -45,10 +55,10 @@ export const DEFAULT_FEATURIZER_OPTIONS: FeaturizerOptions = {
   negation: true,
 };
 
-export function featurizerSpec(options: Partial<FeaturizerOptions> = {}): FeaturizerSpec {
+export function featurizerSpec(options: Partial<FeaturizerOptions> = {}, version: FeaturizerVersion = FEATURIZER_VERSION): FeaturizerSpec {
   return {
     name: FEATURIZER_NAME,
-    version: FEATURIZER_VERSION,
+    version,
     options: featurizerOptionsSchema.parse({ ...DEFAULT_FEATURIZER_OPTIONS, ...options }),
   };
 }
@@ -58,7 +68,7 @@ export function parseFeaturizerSpec(value: unknown): FeaturizerSpec {
   const result = featurizerSpecSchema.safeParse(value);
   if (!result.success) {
     throw new Error(
-      `unsupported featurizer ${JSON.stringify(value)}: this runtime implements ${FEATURIZER_NAME} v${FEATURIZER_VERSION}`,
+      `unsupported featurizer ${JSON.stringify(value)}: this runtime implements ${FEATURIZER_NAME} ${FEATURIZER_VERSIONS.map((v) => `v${v}`).join(', ')}`,
     );
   }
   return result.data;
@@ -148,41 +158,120 @@ export class Featurizer {
     const { options } = this.spec;
     const counter = this.counter;
     counter.reset();
-    const normalized = normalizeText(text);
+    const normalized = normalize(text, this.spec);
+    let negated: string[] = [];
     if (options.word_ngrams) {
       const [minN, maxN] = options.word_ngrams;
-      const { sequence, extras } = tokenizeWords(normalized, options);
+      const { sequence, extras, dropped } = wordTokens(normalized, this.spec);
       countWordNgrams(counter, WORD_SEED, sequence, minN, maxN);
       if (minN === 1) countWords(counter, WORD_SEED, extras);
+      negated = dropped;
     }
     if (options.char_ngrams) {
       const [minN, maxN] = options.char_ngrams;
-      countCharNgrams(counter, CHAR_SEED, normalized, minN, maxN, options.char_mode);
+      countCharNgrams(counter, CHAR_SEED, charText(normalized, negated), minN, maxN, options.char_mode);
     }
   }
 }
 
 /** The human-readable tokens behind the ids (for tests, debugging and explanations). */
 export function tokenStrings(text: string, spec: FeaturizerSpec): string[] {
-  const { options } = parseFeaturizerSpec(spec);
-  const normalized = normalizeText(text);
   const out: string[] = [];
-  if (options.word_ngrams) {
-    const [minN, maxN] = options.word_ngrams;
-    const { sequence, extras } = tokenizeWords(normalized, options);
-    forEachWordNgram(sequence, minN, maxN, (gram) => out.push(gram));
-    if (minN === 1) out.push(...extras);
-  }
-  if (options.char_ngrams) {
-    const [minN, maxN] = options.char_ngrams;
-    for (const chunk of charNgramChunks(normalized, options.char_mode)) {
+  forEachTokenString(text, spec, (gram) => out.push(gram));
+  return out;
+}
+
+export type TokenBlock = 'word' | 'char';
+
+/** Every token of `text` as a string with its block, in the order the ids are counted. */
+export function forEachTokenString(text: string, spec: FeaturizerSpec, emit: (gram: string, block: TokenBlock) => void): void {
+  const parsed = parseFeaturizerSpec(spec);
+  const chars = forEachWordTokenString(normalize(text, parsed), parsed, (gram) => emit(gram, 'word'));
+  if (parsed.options.char_ngrams) {
+    const [minN, maxN] = parsed.options.char_ngrams;
+    for (const chunk of charNgramChunks(chars, parsed.options.char_mode)) {
       for (let start = 0; start < chunk.length; start++) {
-        for (let n = minN; n <= maxN && start + n <= chunk.length; n++) out.push(chunk.slice(start, start + n));
+        for (let n = minN; n <= maxN && start + n <= chunk.length; n++) emit(chunk.slice(start, start + n), 'char');
       }
     }
   }
-  return out;
 }
+
+/** Emits the word-block tokens (word n-grams, then the extras); returns the text character n-grams are read from. */
+function forEachWordTokenString(normalized: string, spec: FeaturizerSpec, emit: (gram: string) => void): string {
+  if (!spec.options.word_ngrams) return charText(normalized, []);
+  const [minN, maxN] = spec.options.word_ngrams;
+  const { sequence, extras, dropped } = wordTokens(normalized, spec);
+  forEachWordNgram(sequence, minN, maxN, emit);
+  if (minN === 1) for (const extra of extras) emit(extra);
+  return charText(normalized, dropped);
+}
+
+/** The id a token string gets in its block (the hot loops in ngram-counts.ts compute the same). */
+export function tokenId(gram: string, block: TokenBlock): number {
+  return block === 'word' ? wordTokenId(fnv1a(WORD_SEED, gram)) : charTokenId(fnv1a(CHAR_SEED, gram));
+}
+
+/**
+ * Names the given ids of one text with the text's own n-grams (pseudo-tokens included): the
+ * featurizer needs no table from ids back to strings. Ids no token of the text hashes to stay unnamed.
+ */
+export function tokenNames(text: string, spec: FeaturizerSpec, ids: Iterable<number>): Map<number, { ngram: string; block: TokenBlock }> {
+  const wanted = new Set(ids); // spec: a model's, parsed when it was loaded
+  const names = new Map<number, { ngram: string; block: TokenBlock }>();
+  const chars = forEachWordTokenString(normalize(text, spec), spec, (gram) => {
+    const id = tokenId(gram, 'word');
+    if (wanted.has(id) && !names.has(id)) names.set(id, { ngram: gram, block: 'word' });
+  });
+  if (spec.options.char_ngrams && [...wanted].some(isCharTokenId)) {
+    // The character n-grams hashed as countCharNgrams does, a string made only for the ids wanted.
+    const [minN, maxN] = spec.options.char_ngrams;
+    for (const chunk of charNgramChunks(chars, spec.options.char_mode)) {
+      for (let start = 0; start < chunk.length && names.size < wanted.size; start++) {
+        let h = CHAR_SEED | 0;
+        for (let end = start; end < Math.min(chunk.length, start + maxN); end++) {
+          h = Math.imul(h ^ chunk.charCodeAt(end), FNV_PRIME);
+          if (end + 1 - start < minN) continue;
+          const id = charTokenId(h >>> 0);
+          if (wanted.has(id) && !names.has(id)) names.set(id, { ngram: chunk.slice(start, end + 1), block: 'char' });
+        }
+      }
+    }
+  }
+  return names;
+}
+
+/** v2 also writes contractions out, for words and characters alike. */
+function normalize(text: string, spec: FeaturizerSpec): string {
+  const normalized = normalizeText(text);
+  return spec.version >= 2 ? expandContractions(normalized) : normalized;
+}
+
+/**
+ * The word sequence n-grams are built from, and the unigrams that take no part in them: hashtags,
+ * and from v2 the lexicon pseudo-tokens (which read the negation marks, so they need them on).
+ */
+function wordTokens(normalized: string, spec: FeaturizerSpec): { sequence: string[]; extras: string[]; dropped: string[] } {
+  const words = tokenizeWords(normalized, spec.options);
+  if (spec.version < 2) return { ...words, dropped: [] };
+  const marked = spec.options.negation ? words : tokenizeWords(normalized, { negation: true });
+  const negatedAt = lexiconTokens(marked, words.extras);
+  if (negatedAt.length === 0) return { ...words, dropped: [] };
+  // v2: a negated lexicon word and its negation leave the words (and characters): their lexicon
+  // tokens stand for them, as the words' weights would say what the un-negated word says.
+  const dropped = negatedAt.map((at) => marked.sequence[at].replace(/_neg$/, ''));
+  return { ...words, sequence: words.sequence.filter((_, at) => !negatedAt.includes(at)), dropped };
+}
+
+/** The text character n-grams are read from: v2 leaves out the words wordTokens dropped. */
+function charText(normalized: string, dropped: readonly string[]): string {
+  if (dropped.length === 0) return normalized;
+  return normalized
+    .split(' ')
+    .filter((chunk) => !dropped.includes(chunk.replace(NOT_WORD, '')))
+    .join(' ');
+}
+const NOT_WORD = /[^\p{L}\p{M}\p{N}_\p{Extended_Pictographic}]/gu;
 
 function forEachWordNgram(words: string[], minN: number, maxN: number, emit: (gram: string) => void): void {
   for (let start = 0; start < words.length; start++) {

@@ -47,3 +47,22 @@ function mayRepeatThrice(s: string): boolean {
   }
   return false;
 }
+
+const CONTRACTION = /\b(?:(won|can|shan|ain)'t|(\p{L}+)n't|(it|that|what|he|she|there|here|who|where|let)'s|(\p{L}+)'(re|ve|ll|m|d))(?!\p{L})/gu;
+const IRREGULAR_NEGATIONS: Record<string, string> = { won: 'will not', can: 'can not', shan: 'shall not', ain: 'is not' };
+const CLITICS: Record<string, string> = { re: 'are', ve: 'have', ll: 'will', m: 'am', d: 'would' };
+
+/**
+ * Featurizer v2 writes contractions out ("don't" -> "do not", "it's" -> "it is", "I'm" -> "i am"),
+ * so both spellings give the same tokens. Runs on normalizeText's output (lowercase, straight quotes).
+ * A possessive "'s" ("john's") is left alone: only pronouns take "is".
+ */
+export function expandContractions(normalized: string): string {
+  if (!normalized.includes("'")) return normalized;
+  return normalized.replace(CONTRACTION, (match, irregular?: string, stem?: string, pronoun?: string, word?: string, clitic?: string) => {
+    if (irregular) return IRREGULAR_NEGATIONS[irregular];
+    if (stem) return `${stem} not`;
+    if (pronoun) return pronoun === 'let' ? 'let us' : `${pronoun} is`;
+    return `${word} ${CLITICS[clitic!]}`;
+  });
+}

@@ -15,11 +15,11 @@ const TOKEN = new RegExp(
   'gu',
 );
 
-const NEGATIONS = new Set([
+export const NEGATIONS = new Set([
   'not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'nowhere', 'cannot',
   'dont', 'cant', 'wont', 'didnt', 'doesnt', 'isnt', 'arent', 'wasnt', 'werent', 'shouldnt', 'wouldnt', 'couldnt', 'aint',
 ]);
-const NEGATION_SUFFIX = '_neg';
+export const NEGATION_SUFFIX = '_neg';
 
 export interface TokenizeOptions {
   /** Append "_neg" to words that follow a negation until the next punctuation. */
@@ -31,23 +31,33 @@ export interface WordTokens {
   sequence: string[];
   /** Extra unigrams that take no part in n-grams (hashtags with their "#"). */
   extras: string[];
+  /** Positions in `sequence` where a clause ended (at . , ; : ! ? an emoticon or an emoji), ascending. */
+  clauseEnds: number[];
+  /** The clause ends that also end a sentence (. ; ! ?). */
+  sentenceEnds: number[];
 }
 
-function isNegation(word: string): boolean {
+export function isNegation(word: string): boolean {
   return NEGATIONS.has(word) || word.endsWith("n't");
 }
 
 export function tokenizeWords(normalized: string, options: TokenizeOptions): WordTokens {
   const sequence: string[] = [];
   const extras: string[] = [];
+  const clauseEnds: number[] = [];
+  const sentenceEnds: number[] = [];
   let negated = false;
   // exec with lastIndex rather than matchAll: no regexp clone and iterator per text (TOKEN never matches empty).
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(normalized); match !== null; match = TOKEN.exec(normalized)) {
-    const [, placeholder, emoticon, hashtag, word, emoji, shout] = match;
+    const [, placeholder, emoticon, hashtag, word, emoji, shout, punctuation] = match;
     if (placeholder ?? emoticon ?? emoji ?? shout) {
       sequence.push((placeholder ?? emoticon ?? emoji ?? shout)!);
-      if (!placeholder) negated = false; // emoticons, emoji and !/? close a clause
+      if (!placeholder) {
+        negated = false; // emoticons, emoji and !/? close a clause
+        clauseEnds.push(sequence.length);
+        if (shout) sentenceEnds.push(sequence.length);
+      }
     } else if (hashtag !== undefined) {
       extras.push('#' + hashtag);
       sequence.push(negated ? hashtag + NEGATION_SUFFIX : hashtag);
@@ -60,7 +70,9 @@ export function tokenizeWords(normalized: string, options: TokenizeOptions): Wor
       }
     } else {
       negated = false; // clause punctuation
+      clauseEnds.push(sequence.length);
+      if (punctuation === '.' || punctuation === ';') sentenceEnds.push(sequence.length);
     }
   }
-  return { sequence, extras };
+  return { sequence, extras, clauseEnds, sentenceEnds };
 }

@@ -5,6 +5,7 @@
  * limitations, how to run it (the featurizer requirement), training, licence.
  */
 import type { HoldoutMetrics, Manifest } from '../../shared/manifest';
+import { behaviourSection, lexiconSection } from './model-card-behaviour';
 
 /** Where TweetEval lives on the Hub, for `datasets` and the model-index. */
 const TWEETEVAL = { id: 'cardiffnlp/tweet_eval', config: 'sentiment' } as const;
@@ -147,7 +148,8 @@ Inputs \`token_ids\` (int64 [batch, tokens], the featurizer's unique hashed ids,
 graph's metadata, \`${featurizer.name}\` v${featurizer.version} (\`shared/featurizer\` in ${code}), with these options:
 \`${JSON.stringify(featurizer.options)}\`. Any other tokenisation gives wrong scores without an error; the project's
 runtimes refuse a model whose featurizer version they do not implement.`,
-    // Further sections (e.g. the lexicons' licences, a table of behavioural checks) go here, before Training.
+    // Behaviour and the lexicons' licences (model-card-behaviour.ts), when the model has them.
+    ...[behaviourSection(manifest), lexiconSection(manifest)].filter((section) => section !== '').map((section) => section.trim()),
     `## Training
 
 - Data: \`${data.source}\`${data.revision ? ` at revision \`${data.revision}\`` : ''}, ${data.rows} rows.

@@ -1,12 +1,15 @@
 /**
  * Rows → trained model → exported ONNX + manifest. With a holdout it also scores the exported
- * graph and checks it against the in-memory model (parity), so a model always carries metrics
- * computed by the graph itself, and an export that drifted from the trained weights is refused.
+ * graph (holdout metrics and the behavioural suite) and checks it against the in-memory model
+ * (parity), so a model always carries metrics computed by the graph itself, and an export that
+ * drifted from the trained weights is refused.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { manifestSchema, type HoldoutMetrics, type Manifest } from '../../shared/manifest';
+import { manifestSchema, type BehaviourResult, type HoldoutMetrics, type Manifest } from '../../shared/manifest';
+import { runSuite, summarise } from '../behaviour/run-suite';
+import { behaviourSuite } from '../behaviour/suite';
 import type { LabelledRow } from '../data/csv';
 import { labelIndex } from '../../shared/labels';
 import { computeMetrics, type Metrics } from '../evaluate/metrics';
@@ -44,6 +47,7 @@ export async function trainCandidate(rows: readonly TrainingExample[], config: T
 
   let metrics: HoldoutMetrics | null = null;
   let holdoutProbabilities: Float32Array | null = null;
+  let behaviour: BehaviourResult[] | undefined;
   if (options.holdout) {
     const session = await loadModelBytes(onnx);
     try {
@@ -57,6 +61,9 @@ export async function trainCandidate(rows: readonly TrainingExample[], config: T
       }
       metrics = holdoutMetrics(name, computeMetrics(rows.map((row) => labelIndex(row.label)), holdoutProbabilities));
       log(`holdout: macro-recall ${metrics.macro_recall.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, accuracy ${metrics.accuracy.toFixed(4)}`);
+      behaviour = (await runSuite(behaviourSuite(), (texts) => predictAll(session, texts))).map(({ name, capability, kind, n, failure_rate }) => ({ name, capability, kind, n, failure_rate }));
+      const { labelled, invariance } = summarise(behaviour);
+      log(`behavioural suite: ${(100 * labelled).toFixed(1)}% of labelled cases fail, ${(100 * invariance).toFixed(1)}% of invariance pairs flip`);
     } finally {
       await session.release();
     }
@@ -75,6 +82,7 @@ export async function trainCandidate(rows: readonly TrainingExample[], config: T
       solver: { iterations: stats.iterations, converged: stats.converged, stop_reason: stats.stopReason, loss: stats.loss },
     },
     metrics,
+    behaviour,
     parent_version: options.parentVersion,
   });
   return { onnx, manifest, holdoutProbabilities };

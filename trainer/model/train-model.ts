@@ -43,7 +43,7 @@ export function trainModel(
 ): { model: LinearTfidfModel; stats: TrainingStats } {
   if (examples.length === 0) throw new Error('no training examples');
   const vectorizeStart = performance.now();
-  report(`vectorising ${examples.length} texts (${JSON.stringify(config.featurizer.options)})`);
+  report(`vectorising ${examples.length} texts (featurizer v${config.featurizer.version}, ${JSON.stringify(config.featurizer.options)})`);
   const documents = featurizeAll(
     examples.map((example) => example.text),
     config.featurizer,

@@ -1,9 +1,10 @@
 /** Hyper-parameters of a training run: a JSON file (trainer/configs/) overridden by CLI flags. */
 import { z } from 'zod';
-import { featurizerOptionsSchema, featurizerSpec, type FeaturizerSpec } from '../../shared/featurizer/index';
+import { featurizerOptionsSchema, featurizerSpec, featurizerSpecSchema, type FeaturizerSpec } from '../../shared/featurizer/index';
 
 export const trainingConfigFileSchema = z.object({
-  featurizer: featurizerOptionsSchema.partial().default({}),
+  /** The featurizer's options, and its version (default: the newest this code implements). */
+  featurizer: featurizerOptionsSchema.partial().extend({ version: featurizerSpecSchema.shape.version.optional() }).default({}),
   vectorizer: z
     .object({
       min_df: z.number().int().min(1).default(2),
@@ -32,7 +33,7 @@ export interface TrainingConfig {
 export function parseTrainingConfig(value: unknown): TrainingConfig {
   const file = trainingConfigFileSchema.parse(value);
   return {
-    featurizer: featurizerSpec(file.featurizer),
+    featurizer: (({ version, ...options }) => featurizerSpec(options, version))(file.featurizer),
     vectorizer: {
       minDf: file.vectorizer.min_df,
       maxFeatures: file.vectorizer.max_features,

@@ -5,9 +5,12 @@
  * process's CPU time (utime + stime from /proc, background compile and GC threads included)
  * divided by n is the cost; each piece is warmed up, then measured 3 times, median reported.
  * Prints one JSON object: µs per op for featurize, ort_run (featurize + one ORT run), predict,
- * app_health and app_single (worker/app.ts's fetch, request logging off).
+ * app_health and app_single (worker/app.ts's fetch, request logging off), app_single_explain (the
+ * same with ?explain=true), predict_explain, support_100 (the language/support signal of
+ * worker/support/text-support.ts on 100 validation tweets) and detect_10 (tinyld on 10 of them,
+ * no shortcut). `--ops a,b` runs only those.
  *
- *   node --import tsx worker/bench/in-workerd.ts [--seconds 1]
+ *   node --import tsx worker/bench/in-workerd.ts [--seconds 1] [--ops predict,predict_explain]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,13 +21,15 @@ import { CLOCK_TICKS_PER_SECOND, freePort, readStat, sleep } from './lib/procs';
 import { benchTexts } from './lib/texts';
 import { workerdBinary } from './lib/workerd';
 
-const OPS = ['featurize', 'ort_run', 'predict', 'app_health', 'app_single'] as const;
+const ALL_OPS = ['featurize', 'ort_run', 'predict', 'predict_explain', 'app_health', 'app_single', 'app_single_explain', 'support_100', 'detect_10'] as const;
 const CONFIG = 'worker/bench/in-workerd/wrangler.toml';
 
 const args = process.argv.slice(2);
 const secondsIndex = args.indexOf('--seconds');
 const seconds = secondsIndex >= 0 ? Number(args[secondsIndex + 1]) : 1;
 if (!(seconds > 0 && seconds <= 30)) throw new Error(`--seconds ${seconds} out of bounds (0, 30]`);
+const opsIndex = args.indexOf('--ops');
+const OPS = opsIndex >= 0 ? args[opsIndex + 1].split(',') : ALL_OPS;
 
 /** CPU seconds the process has used so far (all its threads). */
 function cpuSeconds(pid: number): number {
@@ -40,11 +45,12 @@ try {
   const config = await writeWorkerdConfig({ outdir }, port, CONFIG);
   const workerd = spawn(workerdBinary(), ['serve', config], { stdio: 'ignore' });
   try {
-    const { single } = await benchTexts();
-    const url = (op: string, n: number) => `http://127.0.0.1:${port}/?op=${op}&n=${n}&text=${encodeURIComponent(single)}`;
+    const { single, batch } = await benchTexts();
+    const body = JSON.stringify({ text: single, batch });
+    const url = (op: string, n: number) => `http://127.0.0.1:${port}/?op=${op}&n=${n}`;
     const run = async (op: string, n: number): Promise<number> => {
       const before = cpuSeconds(workerd.pid!);
-      const response = await fetch(url(op, n));
+      const response = await fetch(url(op, n), { method: 'POST', body });
       if (!response.ok) throw new Error(`${op}: HTTP ${response.status} ${await response.text()}`);
       return cpuSeconds(workerd.pid!) - before;
     };

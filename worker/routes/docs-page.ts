@@ -40,7 +40,18 @@ export interface OpenApiDocument {
 
 /** Sends the try-it forms; its sha256 goes into the page's Content-Security-Policy. */
 export const DOCS_SCRIPT = `
+// Same as curlCommand() in docs-page.ts, with the origin the page was served from and the body as edited.
+const quote = (text) => "'" + text.replace(/'/g, "'\\\\''") + "'";
+const curlCommand = (method, url, body) => {
+  let json = body;
+  try { json = JSON.stringify(JSON.parse(body)); } catch {}
+  return 'curl -s' + (method === 'GET' ? '' : ' -X ' + method) + ' ' + quote(url) + (body === undefined ? '' : " -H 'content-type: application/json' -d " + quote(json));
+};
 for (const form of document.querySelectorAll('form.try')) {
+  const curl = form.querySelector('code.curl');
+  const showCurl = () => (curl.textContent = curlCommand(form.dataset.method, location.origin + form.dataset.path, form.querySelector('textarea')?.value));
+  showCurl();
+  form.querySelector('textarea')?.addEventListener('input', showCurl);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const out = form.querySelector('output');
@@ -79,6 +90,16 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 textarea { width: 100%; box-sizing: border-box; min-height: 5rem; }
 button { margin: .4rem 0; padding: .3rem 1rem; }
 `;
+
+/** Shown until the page's script puts in the origin it was served from. */
+const EXAMPLE_ORIGIN = 'http://localhost:8787';
+
+/** A shell command that sends the request (DOCS_SCRIPT has the same for the page). `body` is JSON. */
+export function curlCommand(method: string, url: string, body: string | undefined): string {
+  const quote = (text: string) => "'" + text.replace(/'/g, "'\\''") + "'";
+  const json = body === undefined ? '' : ` -H 'content-type: application/json' -d ${quote(JSON.stringify(JSON.parse(body)))}`;
+  return `curl -s${method === 'GET' ? '' : ` -X ${method}`} ${quote(url)}${json}`;
+}
 
 export function renderDocsPage(doc: OpenApiDocument): string {
   const schemas = doc.components?.schemas ?? {};
@@ -135,6 +156,8 @@ ${resolved ? `<h4>Request body (JSON) ${schemaLink(body!)}</h4>${fieldsTable(res
 ${example !== undefined ? `<textarea spellcheck="false" aria-label="request body">${esc(JSON.stringify(example, null, 2))}</textarea>` : ''}
 <button type="submit">Send ${esc(method.toUpperCase())} ${esc(path)}</button>
 <output></output>
+<p class="muted">The same with curl:</p>
+<pre><code class="curl">${esc(curlCommand(method.toUpperCase(), `${EXAMPLE_ORIGIN}${path}`, example !== undefined ? JSON.stringify(example, null, 2) : undefined))}</code></pre>
 </form>
 </section>`;
 }

@@ -44,6 +44,18 @@ describe('POST /v1/feedback', () => {
     ]);
   });
 
+  it('stores the caller\'s source, and refuses one that is not a short name', async () => {
+    const { capture, post } = setup();
+    const response = await post('/v1/feedback', { ...GOOD, source: 'support-inbox' });
+    expect(response.status).toBe(202);
+    expect(await capture.buffer.oldest(10)).toEqual([expect.objectContaining({ id: (await response.json()).id, source: 'support-inbox' })]);
+    for (const source of ['', 'has space', 'x'.repeat(65), 'auto', 'llm', '../etc', 42]) {
+      const refused = await post('/v1/feedback', { ...GOOD, source });
+      expect({ source, status: refused.status, code: (await refused.json()).error.code }).toEqual({ source, status: 422, code: 'validation_failed' });
+    }
+    expect(await stored(capture)).toBe(1);
+  });
+
   it('refuses bad input with the API errors and stores nothing', async () => {
     const { capture, post, app } = setup();
     const cases: Array<[string, Response, number, string]> = [
@@ -167,20 +179,24 @@ describe('POST /v1/feedback', () => {
 describe('low-confidence logging', () => {
   // The fixture model's answers: confident on the first, unsure on the second (checked below).
   const CONFIDENT = 'I love this, great!';
-  const UNSURE = 'meeting at 3';
+  const UNSURE = 'The meeting is at 3pm tomorrow in the office';
+  // Just as unsure, but in Spanish: the model cannot judge it, so it is never recorded.
+  const FOREIGN = 'La reunión es mañana a las tres en la oficina';
 
   it('records a prediction under the threshold, not a confident one, after the response', async () => {
     const { capture, post } = setup({ lowConfidenceThreshold: 0.55 });
     const sure = await (await post('/v1/sentiment', { text: CONFIDENT })).json();
-    const unsure = await (await post('/v1/sentiment', { text: UNSURE })).json();
+    const unsure = await (await post('/v1/sentiment', { text: UNSURE, full_precision: true })).json();
+    const foreign = await (await post('/v1/sentiment', { text: FOREIGN })).json();
     expect(sure.confidence).toBeGreaterThanOrEqual(0.55);
     expect(unsure.confidence).toBeLessThan(0.55);
+    expect([unsure.supported, foreign.supported, foreign.confidence < 0.55]).toEqual([true, false, true]);
     await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(1));
     await settle();
     expect(await capture.buffer.oldest(10)).toEqual([
       expect.objectContaining({ kind: 'low_confidence', text: UNSURE, label: unsure.label, confidence: unsure.confidence, scores: unsure.scores, model_version: unsure.model_version, source: 'auto' }),
     ]);
-    await post('/v1/sentiment/batch', { texts: [CONFIDENT, UNSURE, UNSURE] });
+    await post('/v1/sentiment/batch', { texts: [CONFIDENT, UNSURE, FOREIGN, UNSURE] });
     await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(3));
     await settle();
     expect(await capture.buffer.depth()).toBe(3);
@@ -222,23 +238,23 @@ describe('low-confidence logging', () => {
 describe('low-confidence storage opt-out and scrubbing', () => {
   it('"store": false keeps the texts of either scoring endpoint out of storage', async () => {
     const { capture, post } = setup({ lowConfidenceThreshold: 1 });
-    expect((await post('/v1/sentiment', { text: 'meeting at 3', store: false })).status).toBe(200);
-    expect((await post('/v1/sentiment/batch', { texts: ['meeting at 4', 'meeting at 5'], store: false })).status).toBe(200);
+    expect((await post('/v1/sentiment', { text: 'we will see about the meeting at 3', store: false })).status).toBe(200);
+    expect((await post('/v1/sentiment/batch', { texts: ['we will see about the meeting at 4', 'we will see about the meeting at 5'], store: false })).status).toBe(200);
     await settle();
     expect(await capture.buffer.depth()).toBe(0);
     // store: true and no flag are the default: stored.
-    await post('/v1/sentiment', { text: 'meeting at 6', store: true });
-    await post('/v1/sentiment/batch', { texts: ['meeting at 7'] });
+    await post('/v1/sentiment', { text: 'we will see about the meeting at 6', store: true });
+    await post('/v1/sentiment/batch', { texts: ['we will see about the meeting at 7'] });
     await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(2));
   });
 
   it('stores low-confidence texts scrubbed; the prediction is made on the text as sent', async () => {
     const { capture, post } = setup({ lowConfidenceThreshold: 1 });
-    const text = 'ping me on 555-123-4567 or bob@example.net\u0007';
+    const text = 'please ping me on 555-123-4567 or write to bob@example.net today\u0007';
     const response = await post('/v1/sentiment', { text });
     expect(response.status).toBe(200);
     await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(1));
-    expect(await capture.buffer.oldest(1)).toEqual([expect.objectContaining({ kind: 'low_confidence', text: 'ping me on <phone> or <email>' })]);
+    expect(await capture.buffer.oldest(1)).toEqual([expect.objectContaining({ kind: 'low_confidence', text: 'please ping me on <phone> or write to <email> today' })]);
   });
 });
 
@@ -267,10 +283,10 @@ describe('scoring rate limit (SCORING_RATE_LIMIT_PER_MINUTE)', () => {
 describe('low-confidence volume cap', () => {
   it('records at most LOW_CONFIDENCE_MAX_PER_MINUTE per process; the predictions themselves are unaffected', async () => {
     const { capture, post } = setup({ lowConfidenceThreshold: 1, lowConfidenceMaxPerMinute: 5 });
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post('/v1/sentiment', { text: `meeting at ${i}` })));
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post('/v1/sentiment', { text: `we will see about the meeting at ${i} tomorrow` })));
     expect(responses.map((r) => r.status).filter((status) => status !== 200)).toEqual([]);
     await vi.waitFor(async () => expect(await capture.buffer.depth()).toBe(5));
-    await post('/v1/sentiment/batch', { texts: ['meeting at 3', 'meeting at 4'] });
+    await post('/v1/sentiment/batch', { texts: ['we will see about the meeting at 3', 'we will see about the meeting at 4'] });
     await settle();
     expect(await capture.buffer.depth()).toBe(5);
   });

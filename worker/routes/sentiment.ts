@@ -6,24 +6,26 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { newLowConfidenceRecord, type CaptureRecord } from '../../shared/feedback-record';
-import { batchResultSchema, requestSchemas, sentimentResultSchema, validationHook, type Limits } from '../api-schemas';
+import { batchResultSchema, requestSchemas, scoringQuerySchema, sentimentResultSchema, validationError, validationHook, type Limits } from '../api-schemas';
 import type { IntakeConfig, ServingConfig } from '../config';
 import type { AppEnv } from '../env';
-import { errorResponses } from '../errors';
+import { errorBody, errorResponses, type ErrorBody } from '../errors';
 import { jsonBody } from '../middleware/json-body/index';
 import { rateLimit } from '../middleware/rate-limit/index';
 import { TokenBucket } from '../token-bucket';
 import { addressKey } from '../client-address';
 import { textForStorage } from '../capture/scrub-text';
 import { afterResponse } from '../runtime/after-response';
-import type { Prediction } from '../../shared/sentiment-model';
+import type { Prediction, ScoredText } from '../../shared/sentiment-model';
+import { textSupport, type TextSupport } from '../support/text-support';
+import { toResult } from './sentiment-result';
 
 const REQUEST_ERRORS = ['invalid_json', 'unsupported_media_type', 'validation_failed', 'payload_too_large', 'model_unavailable', 'internal_error'] as const;
 
-export type ScoringSettings = Limits & Pick<ServingConfig, 'scoringRatePerMinute' | 'scoringRateBurst'>;
+export type ScoringSettings = Limits & Pick<ServingConfig, 'scoringRatePerMinute' | 'scoringRateBurst' | 'scoreDecimals'>;
 
 export function sentimentRoutes(settings: ScoringSettings, intake: IntakeConfig): OpenAPIHono<AppEnv> {
-  const { sentimentRequest, batchRequest } = requestSchemas(settings);
+  const { sentimentRequest, batchRequest, textIssues } = requestSchemas(settings);
   const { scoringRatePerMinute: perMinute } = settings;
   const burst = settings.scoringRateBurst || perMinute;
   // One limit for both endpoints: a batch counts as one request.
@@ -35,9 +37,13 @@ export function sentimentRoutes(settings: ScoringSettings, intake: IntakeConfig)
     method: 'post',
     path: '/sentiment',
     summary: 'Score one text',
-    description: ['The most probable label, its probability as `confidence`, and the probability of every label.', ...notes].join('\n\n'),
+    description: [
+      "The most probable label, its probability as `confidence`, the probability of every label, the text's `language` and whether the model can judge it (`supported`: false for another language or a text the model knows almost nothing of; such texts are never stored for retraining).",
+      `Probabilities are rounded to ${settings.scoreDecimals} decimals unless \`full_precision\` is asked for. With \`explain\` (body or query), the n-grams that pushed the prediction toward its label and against it.`,
+      ...notes,
+    ].join('\n\n'),
     middleware: [limit, jsonBody()] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: sentimentRequest } } } },
+    request: { query: scoringQuerySchema, body: { required: true, content: { 'application/json': { schema: sentimentRequest } } } },
     responses: {
       200: { description: 'The prediction', content: { 'application/json': { schema: sentimentResultSchema } } },
       ...errorResponses(...errors),
@@ -48,11 +54,15 @@ export function sentimentRoutes(settings: ScoringSettings, intake: IntakeConfig)
     method: 'post',
     path: '/sentiment/batch',
     summary: 'Score many texts at once',
-    description: [`Up to ${settings.maxBatchTexts} texts in one model run: much cheaper per text than one request each. One result per text, in input order.`, ...notes].join('\n\n'),
+    description: [
+      `Up to ${settings.maxBatchTexts} texts in one model run: much cheaper per text than one request each. One result per text, in input order, with the single endpoint's fields and options.`,
+      'By default one invalid text rejects the batch; with `"on_error": "item"` each invalid text gets an `error` object in its place and the others are scored.',
+      ...notes,
+    ].join('\n\n'),
     middleware: [limit, jsonBody()] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: batchRequest } } } },
+    request: { query: scoringQuerySchema, body: { required: true, content: { 'application/json': { schema: batchRequest } } } },
     responses: {
-      200: { description: 'One prediction per text, in input order', content: { 'application/json': { schema: batchResultSchema } } },
+      200: { description: 'One prediction per text, in input order (with `on_error: "item"`, an error object in place of each invalid text)', content: { 'application/json': { schema: batchResultSchema } } },
       ...errorResponses(...errors, 'batch_too_large'),
     },
   });
@@ -60,29 +70,54 @@ export function sentimentRoutes(settings: ScoringSettings, intake: IntakeConfig)
   const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Made on first use: the intake settings arrive with the request's dependencies. null = no cap.
   let cap: TokenBucket | null | undefined;
-  const logLowConfidence = (c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string) => {
+  const logLowConfidence = (c: Context<AppEnv>, texts: readonly string[], predictions: readonly Prediction[], supports: readonly TextSupport[], modelVersion: string) => {
     const perMinute = c.get('deps').intake.lowConfidenceMaxPerMinute;
     if (cap === undefined) cap = perMinute > 0 ? new TokenBucket(perMinute, perMinute, Date.now()) : null;
-    recordLowConfidence(c, cap, texts, predictions, modelVersion);
+    recordLowConfidence(c, cap, texts, predictions, supports, modelVersion);
   };
 
+  type Options = { explain?: boolean | 'true' | 'false'; full_precision?: boolean | 'true' | 'false' };
+  /** Query or body may ask; rounding follows the server's setting unless full precision is asked for. */
+  const options = (query: Options, body: Options) => ({
+    explain: body.explain === true || query.explain === 'true',
+    decimals: body.full_precision === true || query.full_precision === 'true' ? null : settings.scoreDecimals,
+  });
+
   routes.openapi(single, async (c) => {
-    const { text, store } = c.req.valid('json');
+    const body = c.req.valid('json');
+    const { explain, decimals } = options(c.req.valid('query'), body);
     c.set('batchSize', 1);
     const { model, manifest } = await c.get('deps').models.current();
-    const prediction = await model.predictOne(text);
+    // Explained texts skip the coalescing of single texts: few ask, and each needs its own row anyway.
+    const prediction = explain ? (await model.predict([body.text], { explain }))[0] : await model.predictOne(body.text);
+    const support = textSupport(body.text, prediction.known);
     countPredictions(c, manifest.version, [prediction]);
-    if (store !== false) logLowConfidence(c, [text], [prediction], manifest.version);
-    return c.json({ ...prediction, model_version: manifest.version }, 200);
+    if (body.store !== false) logLowConfidence(c, [body.text], [prediction], [support], manifest.version);
+    return c.json({ ...toResult(prediction, support, decimals), model_version: manifest.version }, 200);
   });
 
   routes.openapi(batch, async (c) => {
-    const { texts, store } = c.req.valid('json');
-    c.set('batchSize', texts.length);
+    const body = c.req.valid('json');
+    const { explain, decimals } = options(c.req.valid('query'), body);
+    c.set('batchSize', body.texts.length);
+    // Strict mode has checked every item already; item mode answers each invalid one in place.
+    const invalid = new Map<number, ErrorBody>();
+    if (body.on_error === 'item') {
+      body.texts.forEach((item, index) => {
+        const issues = textIssues(item);
+        if (issues.length === 0) return;
+        const error = validationError(issues.map((issue) => ({ ...issue, path: ['texts', index, ...issue.path] })));
+        invalid.set(index, errorBody(error.code, error.message));
+      });
+    }
+    const texts = body.texts.filter((_, index) => !invalid.has(index)) as string[];
     const { model, manifest } = await c.get('deps').models.current();
-    const results = await model.predict(texts);
-    countPredictions(c, manifest.version, results);
-    if (store !== false) logLowConfidence(c, texts, results, manifest.version);
+    const scored: ScoredText[] = texts.length > 0 ? await model.predict(texts, { explain }) : [];
+    const supports = scored.map((prediction, i) => textSupport(texts[i], prediction.known));
+    countPredictions(c, manifest.version, scored);
+    if (body.store !== false) logLowConfidence(c, texts, scored, supports, manifest.version);
+    let next = 0;
+    const results = body.texts.map((_, index) => invalid.get(index) ?? toResult(scored[next], supports[next++], decimals));
     return c.json({ results, model_version: manifest.version }, 200);
   });
 
@@ -98,14 +133,22 @@ function countPredictions(c: Context<AppEnv>, version: string, predictions: read
 /**
  * Records the predictions under the threshold (sampled, and capped per minute), after the
  * response: the check here is a comparison per text; building and storing records happens on a
- * later task, and its failure is only logged.
+ * later task, and its failure is only logged. Unsupported texts are never recorded.
  */
-function recordLowConfidence(c: Context<AppEnv>, cap: TokenBucket | null, texts: readonly string[], predictions: readonly Prediction[], modelVersion: string): void {
+function recordLowConfidence(
+  c: Context<AppEnv>,
+  cap: TokenBucket | null,
+  texts: readonly string[],
+  predictions: readonly Prediction[],
+  supports: readonly TextSupport[],
+  modelVersion: string,
+): void {
   const { capture, intake, log } = c.get('deps');
   if (!capture || !intake.lowConfidenceLogging || intake.lowConfidenceSampleRate <= 0) return;
   let picked: number[] | undefined;
   for (let i = 0; i < predictions.length; i++) {
-    if (predictions[i].confidence >= intake.lowConfidenceThreshold) continue;
+    // A text the model cannot judge (another language, no known n-grams) teaches it nothing.
+    if (!supports[i].supported || predictions[i].confidence >= intake.lowConfidenceThreshold) continue;
     if (intake.lowConfidenceSampleRate < 1 && Math.random() >= intake.lowConfidenceSampleRate) continue;
     if (cap && !cap.take(Date.now())) break;
     (picked ??= []).push(i);

@@ -27,7 +27,23 @@ interface Result {
   label: string;
   confidence: number;
   scores: Record<string, number>;
+  language: string;
+  supported: boolean;
+  explanation?: Explanation | null;
 }
+
+interface Explanation {
+  label: string;
+  versus: string;
+  logit_difference: number;
+  bias: number;
+  toward: { ngram: string; kind: string; contribution: number }[];
+  against: { ngram: string; kind: string; contribution: number }[];
+  rest: number;
+}
+
+const DECIMALS = SERVING_DEFAULTS.scoreDecimals;
+const hasAtMostDecimals = (x: number, decimals: number) => Math.abs(Math.round(x * 10 ** decimals) - x * 10 ** decimals) < 1e-6;
 
 export function describeApiContract({ fetch, runtime, modelVersion, texts }: ApiContractOptions): void {
   const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -52,9 +68,11 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
   function expectPrediction(result: Result): void {
     expect(Object.keys(result.scores)).toEqual([...LABELS]);
     const values = LABELS.map((label) => result.scores[label]);
-    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(Math.abs(values.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(2e-4); // rounded to 4 decimals each
     expect(result.confidence).toBe(Math.max(...values));
     expect(result.scores[result.label]).toBe(result.confidence);
+    expect(result.language).toMatch(/^([a-z]{2}|und)$/);
+    expect(typeof result.supported).toBe('boolean');
   }
 
   describe('endpoints', () => {
@@ -71,21 +89,21 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
 
     it('POST /v1/sentiment returns label, confidence, every score and the model version', async () => {
       const body = await single(texts[0]);
-      expect(Object.keys(body)).toEqual(['label', 'confidence', 'scores', 'model_version']);
+      expect(Object.keys(body)).toEqual(['label', 'confidence', 'scores', 'language', 'supported', 'model_version']);
       expect(body.model_version).toBe(modelVersion);
       expectPrediction(body);
     });
 
     it('POST /v1/sentiment/batch returns one result per text, in input order, equal to single answers', async () => {
       const batchTexts = [...texts, ...[...texts].reverse()];
-      const response = await postJson('/v1/sentiment/batch', { texts: batchTexts });
+      const response = await postJson('/v1/sentiment/batch', { texts: batchTexts, full_precision: true });
       expect(response.status).toBe(200);
       const body = (await response.json()) as { results: Result[]; model_version: string };
       expect(Object.keys(body)).toEqual(['results', 'model_version']);
       expect(body.model_version).toBe(modelVersion);
       expect(body.results).toHaveLength(batchTexts.length);
       for (const [i, text] of batchTexts.entries()) {
-        const alone = await single(text);
+        const alone = (await (await postJson('/v1/sentiment', { text, full_precision: true })).json()) as Result;
         expectPrediction(body.results[i]);
         expect(body.results[i].label).toBe(alone.label);
         // One run pads the batch to its longest row; float sums may differ in the last bits.
@@ -101,6 +119,75 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
       expect(((await full.json()) as { results: unknown[] }).results).toHaveLength(maxBatchTexts);
       // Emoji are two UTF-16 units each but one character.
       expect((await postJson('/v1/sentiment', { text: '🙂'.repeat(maxTextChars) })).status).toBe(200);
+    });
+
+    it(`rounds probabilities to ${DECIMALS} decimals unless full precision is asked for, in the body or the query`, async () => {
+      const rounded = await single(texts[0]);
+      for (const value of Object.values(rounded.scores)) expect(hasAtMostDecimals(value, DECIMALS)).toBe(true);
+      for (const full of [
+        (await (await postJson('/v1/sentiment', { text: texts[0], full_precision: true })).json()) as Result,
+        (await (await postJson('/v1/sentiment?full_precision=true', { text: texts[0] })).json()) as Result,
+      ]) {
+        expectPrediction(full);
+        expect(Object.values(full.scores).some((value) => !hasAtMostDecimals(value, DECIMALS))).toBe(true);
+        for (const label of LABELS) expect(Math.abs(full.scores[label] - rounded.scores[label])).toBeLessThanOrEqual(0.5 * 10 ** -DECIMALS + 1e-12);
+      }
+    });
+
+    it('explains a prediction when asked (query or body): contributions plus bias give the logit difference', async () => {
+      expect(await single(texts[0])).not.toHaveProperty('explanation');
+      const asked = [
+        (await (await postJson('/v1/sentiment?explain=true&full_precision=true', { text: texts[0] })).json()) as Result,
+        (await (await postJson('/v1/sentiment', { text: texts[0], explain: true, full_precision: true })).json()) as Result,
+        ((await (await postJson('/v1/sentiment/batch', { texts: [texts[1], texts[0]], explain: true, full_precision: true })).json()) as { results: Result[] }).results[1],
+      ];
+      for (const result of asked) {
+        const explanation = result.explanation;
+        if (explanation === null) continue; // a model without readable weights says so
+        expect(explanation).toMatchObject({ label: result.label, versus: expect.any(String) });
+        expect(explanation!.versus).not.toBe(result.label);
+        const { toward, against, bias, rest, logit_difference } = explanation!;
+        for (const item of toward) expect(item.contribution).toBeGreaterThan(0);
+        for (const item of against) expect(item.contribution).toBeLessThan(0);
+        expect(Math.abs(bias + rest + [...toward, ...against].reduce((sum, item) => sum + item.contribution, 0) - logit_difference)).toBeLessThan(1e-9);
+        expect(Math.abs(Math.log(result.scores[result.label] / result.scores[explanation!.versus]) - logit_difference)).toBeLessThan(1e-4);
+      }
+      expect(asked[1]).toEqual(asked[0]);
+    });
+
+    it('says when it cannot judge a text: language and supported on every result', async () => {
+      const foreign = await single('Me encanta este lugar, la comida es buenísima y el servicio excelente');
+      expect({ language: foreign.language, supported: foreign.supported }).toEqual({ language: 'es', supported: false });
+      expectPrediction(foreign); // the model's probabilities are still there
+    });
+
+    it('on_error "item": invalid texts get an error in place, the valid ones are scored (200)', async () => {
+      const items = [texts[0], '  ', 42, 'x'.repeat(maxTextChars + 1), texts[1]];
+      const response = await postJson('/v1/sentiment/batch', { texts: items, on_error: 'item', full_precision: true });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { results: (Result | { error: { code: string; message: string } })[]; model_version: string };
+      expect(body.model_version).toBe(modelVersion);
+      expect(body.results.slice(1, 4)).toEqual([
+        { error: { code: 'validation_failed', message: expect.stringMatching(/^texts\[1\]: must contain a visible character/) } },
+        { error: { code: 'validation_failed', message: 'texts[2]: must be a string, not a number' } },
+        { error: { code: 'text_too_long', message: `texts[3]: is ${maxTextChars + 1} characters long; the limit is ${maxTextChars}` } },
+      ]);
+      for (const [i, text] of [[0, texts[0]], [4, texts[1]]] as const) {
+        const alone = (await (await postJson('/v1/sentiment', { text, full_precision: true })).json()) as Result;
+        expectPrediction(body.results[i] as Result);
+        expect((body.results[i] as Result).label).toBe(alone.label);
+      }
+      // Nothing valid: every item answered in place, still 200.
+      const none = await postJson('/v1/sentiment/batch', { texts: [null, ''], on_error: 'item' });
+      expect(none.status).toBe(200);
+      expect(((await none.json()) as { results: unknown[] }).results).toEqual([
+        { error: { code: 'validation_failed', message: 'texts[0]: must be a string, not null' } },
+        { error: { code: 'validation_failed', message: expect.stringMatching(/^texts\[1\]: must contain a visible character/) } },
+      ]);
+      // The batch itself must still be valid, and strict stays the default.
+      await expectError(await postJson('/v1/sentiment/batch', { texts: Array.from({ length: maxBatchTexts + 1 }, () => 'hi'), on_error: 'item' }), 'batch_too_large');
+      await expectError(await postJson('/v1/sentiment/batch', { texts: ['hi'], on_error: 'skip' }), 'validation_failed', /^on_error: must be one of strict, item$/);
+      await expectError(await postJson('/v1/sentiment/batch', { texts: ['hi', ''], on_error: 'strict' }), 'validation_failed', /^texts\[1\]: /);
     });
 
     it('GET /v1/model returns the serving model manifest', async () => {
@@ -122,6 +209,18 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
       expect(batch).toMatchObject({ maxItems: maxBatchTexts, minItems: 1, items: { maxLength: maxTextChars } });
       expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(ERROR_CODES);
       expect(Object.keys(doc.paths['/v1/sentiment/batch'].post.responses).sort()).toEqual(['200', '400', '413', '415', '422', '500', '503']);
+      // Both batch modes, the options (body and query) and the per-item error are documented.
+      const request = doc.components.schemas.BatchSentimentRequest.properties;
+      expect(request.on_error).toMatchObject({ enum: ['strict', 'item'], description: expect.stringMatching(/strict.*item/s) });
+      for (const option of ['explain', 'full_precision']) {
+        expect(request[option]).toMatchObject({ type: 'boolean' });
+        expect(doc.components.schemas.SentimentRequest.properties[option]).toMatchObject({ type: 'boolean' });
+        for (const path of ['/v1/sentiment', '/v1/sentiment/batch']) expect(doc.paths[path].post.parameters).toContainEqual(expect.objectContaining({ name: option, in: 'query' }));
+      }
+      const results = doc.components.schemas.BatchSentimentResult.properties.results.items;
+      expect(JSON.stringify(results)).toContain('#/components/schemas/ItemError');
+      expect(doc.components.schemas.Prediction.required).toEqual(expect.arrayContaining(['language', 'supported']));
+      expect(doc.components.schemas.Prediction.properties.explanation.properties).toHaveProperty('logit_difference');
     });
 
     it('GET /docs is a self-contained page listing every endpoint', async () => {
@@ -132,6 +231,12 @@ export function describeApiContract({ fetch, runtime, modelVersion, texts }: Api
       const html = await response.text();
       for (const path of ['/health', '/v1/sentiment', '/v1/sentiment/batch', '/v1/model']) expect(html).toContain(`<code>${path}</code>`);
       expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i); // nothing from a CDN
+      // Try-it forms show the options, with a curl snippet per endpoint.
+      const shown = html.replaceAll('&#39;', "'").replaceAll('&quot;', '"');
+      expect(shown).toContain(`curl -s -X POST 'http://localhost:8787/v1/sentiment' -H 'content-type: application/json' -d '{"text":"I love this!"`);
+      expect(shown).toMatch(/curl -s -X POST 'http:\/\/localhost:8787\/v1\/sentiment\/batch' -H 'content-type: application\/json' -d '\{"texts":\[/);
+      expect(shown).toContain(`curl -s 'http://localhost:8787/health'`);
+      for (const option of ['explain', 'on_error', 'full_precision']) expect(shown).toContain(`"${option}":`);
     });
 
     it('HEAD works wherever GET does', async () => {

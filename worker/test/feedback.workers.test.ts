@@ -67,7 +67,7 @@ describe.skipIf(!db || !hubUrl)('feedback in workerd', () => {
     const text = `a workerd prediction ${Date.now()}`;
     const { pending, ctx } = executionContext();
     const response = await worker.fetch(
-      new Request(`${BASE}/v1/sentiment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) }),
+      new Request(`${BASE}/v1/sentiment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, full_precision: true }) }),
       lowEnv,
       ctx,
     );

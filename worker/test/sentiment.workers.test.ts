@@ -9,7 +9,7 @@ const post = (text: string) =>
   exports.default.fetch('http://worker.test/v1/sentiment', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
+    body: JSON.stringify({ text, full_precision: true }),
   });
 
 describe('POST /v1/sentiment in workerd', () => {

@@ -4,19 +4,24 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { featurizerDigest } from '../../shared/featurizer/digest';
+import { FEATURIZER_VERSIONS, type FeaturizerSpec } from '../../shared/featurizer/index';
 import golden from '../../shared/featurizer/validation-digest.json';
 import { SentimentModel } from '../../shared/sentiment-model';
 import manifest from '../model/manifest.json';
 import modelBytes from '../model/model.onnx';
 import { ortWorkerd } from '../runtime/ort-workerd';
+import { worstExplanationError } from './explanation-check';
 import { VALIDATION_BATCH } from './fixtures/validation-batch';
+import { textSupport } from '../support/text-support';
 
 const texts = inject('validationTexts');
 
 describe('the validation split inside workerd', () => {
-  it('featurizes to the same tokens as on Node', () => {
+  it('featurizes to the same tokens as on Node, with every featurizer version', () => {
     expect(texts).toHaveLength(2000);
-    expect(featurizerDigest(texts, manifest.featurizer as Parameters<typeof featurizerDigest>[1])).toEqual(golden);
+    for (const version of FEATURIZER_VERSIONS) {
+      expect(featurizerDigest(texts, { ...(manifest.featurizer as FeaturizerSpec), version })).toEqual(golden[`v${version}`]);
+    }
   });
 
   it('scores every text as onnxruntime on Node does, to 1e-6', async () => {
@@ -28,5 +33,16 @@ describe('the validation split inside workerd', () => {
       probabilities.forEach((p, i) => (maxDifference = Math.max(maxDifference, Math.abs(p - expected[start * 3 + i]))));
     }
     expect(maxDifference).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('explains 1,000 texts within 1e-4 of the logit differences the graph computes, and supports the English ones', async () => {
+    const model = await SentimentModel.load(ortWorkerd, new Uint8Array(modelBytes));
+    const sample = texts.slice(0, 1000);
+    const { worst, explained } = await worstExplanationError(model, sample);
+    expect(explained).toBe(1000);
+    expect(worst).toBeLessThan(1e-4);
+    const predictions = await model.predict(sample);
+    const supported = predictions.filter((prediction, i) => textSupport(sample[i], prediction.known).supported).length;
+    expect(supported / sample.length).toBeGreaterThanOrEqual(0.98);
   });
 });
