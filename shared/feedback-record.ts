@@ -26,13 +26,25 @@ export const recordIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'reco
 const timestampSchema = z.iso.datetime();
 const modelVersionSchema = z.string().min(1).max(64);
 
-/** What POST /v1/feedback accepts; the server adds id, kind, timestamp and source. */
+/** What a feedback record's `source` is when the caller named none. */
+export const DEFAULT_FEEDBACK_SOURCE = 'api';
+/**
+ * Who sent a correction, e.g. the calling app's name: retraining scores each source as its own
+ * slice. A short name, not free text; `auto` and `llm` name the other record kinds' sources.
+ */
+export const feedbackSourceSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .refine((source) => source !== 'auto' && source !== 'llm', 'auto and llm are reserved');
+
+/** What POST /v1/feedback accepts; the server adds id, kind and timestamp (and source `api` if none). */
 export const feedbackInputSchema = z.object({
   text: textSchema,
   model_label: labelSchema,
   correct_label: labelSchema,
   confidence: probabilitySchema.nullable().optional(),
   model_version: modelVersionSchema.nullable().optional(),
+  source: feedbackSourceSchema.optional(),
 });
 export type FeedbackInput = z.infer<typeof feedbackInputSchema>;
 
@@ -45,7 +57,7 @@ export const feedbackRecordSchema = z.object({
   confidence: probabilitySchema.nullable(),
   model_version: modelVersionSchema.nullable(),
   timestamp: timestampSchema,
-  source: z.literal('api'),
+  source: feedbackSourceSchema,
 });
 export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
 
@@ -113,7 +125,7 @@ export function newFeedbackRecord(input: FeedbackInput, now: Date = new Date()):
     confidence: input.confidence ?? null,
     model_version: input.model_version ?? null,
     timestamp: now.toISOString(),
-    source: 'api',
+    source: input.source ?? DEFAULT_FEEDBACK_SOURCE,
   });
 }
 

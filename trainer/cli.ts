@@ -5,6 +5,7 @@ import { mergeCommand, usage as mergeUsage } from './commands/merge';
 import { monitorCommand, usage as monitorUsage } from './commands/monitor';
 import { publishCommand, usage as publishUsage } from './commands/publish';
 import { pullCommand, usage as pullUsage } from './commands/pull';
+import { pushBaseCommand, usage as pushBaseUsage } from './commands/push-base';
 import { retrainCommand, usage as retrainUsage } from './commands/retrain';
 import { selfLabelCommand, usage as selfLabelUsage } from './commands/self-label';
 import { trainCommand, usage as trainUsage } from './commands/train';
@@ -15,6 +16,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   evaluate: { run: evaluateCommand, usage: evaluateUsage },
   publish: { run: publishCommand, usage: publishUsage },
   pull: { run: pullCommand, usage: pullUsage },
+  'push-base': { run: pushBaseCommand, usage: pushBaseUsage },
   merge: { run: mergeCommand, usage: mergeUsage },
   retrain: { run: retrainCommand, usage: retrainUsage },
   monitor: { run: monitorCommand, usage: monitorUsage },

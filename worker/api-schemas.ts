@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { $ZodIssue } from 'zod/v4/core';
+import { feedbackSourceSchema } from '../shared/feedback-record';
 import { LABELS } from '../shared/labels';
 import { manifestSchema } from '../shared/manifest';
 import type { ServingConfig } from './config';
@@ -134,6 +135,10 @@ export function requestSchemas({ maxTextChars, maxBatchTexts }: Limits) {
           .boolean(expected('true or false'))
           .optional()
           .openapi({ description: '`true`: validate and answer 200 with the text as it would be stored, without storing anything (the Try-it form below sends it)', example: true }),
+        source: feedbackSourceSchema.optional().openapi({
+          description: 'Who sends the correction, e.g. the calling app\'s name: 1-64 letters, digits, `.`, `_` or `-` (not `auto` or `llm`). Stored in the record (`api` when absent); retraining scores each source as its own slice',
+          example: 'support-inbox',
+        }),
       },
       expected('a JSON object'),
     )

@@ -72,8 +72,8 @@ try {
     status: result.status,
     decision: result.decision?.reason,
     holdout: {
-      production: { all: pick(result.production_scores?.all), base: pick(result.production_scores?.slices.base), feedback: pick(result.production_scores?.slices.feedback) },
-      candidate: { all: pick(result.candidate?.all), base: pick(result.candidate?.slices.base), feedback: pick(result.candidate?.slices.feedback) },
+      production: { all: pick(result.production_scores ?? undefined), ...Object.fromEntries((result.slices ?? []).map((s) => [s.slice, pick(s.production)])) },
+      candidate: { all: pick(result.candidate ?? undefined), ...Object.fromEntries((result.slices ?? []).map((s) => [s.slice, pick(s.candidate)])) },
     },
     // Everything but training itself: pulling, merging, evaluating both models, publishing.
     ratio_wall_vs_train_step: result.timings.train ? wallSeconds / result.timings.train : null,

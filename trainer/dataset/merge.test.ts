@@ -86,7 +86,7 @@ describe('mergeDataset', () => {
     expect(trained.has(h1)).toBe(false);
     expect(merged.holdout).toEqual([
       { text: 'a validation text', label: 'positive', slice: 'base' },
-      { text: h1, label: 'negative', slice: 'feedback' },
+      { text: h1, label: 'negative', slice: 'feedback', source: 'api' },
     ]);
     expect(merged.report.feedback).toMatchObject({ on_base_holdout: 1, holdout: 1 });
     expect(merged.report.base.moved_to_holdout).toBe(2);

@@ -22,7 +22,10 @@ import type { DatasetRecords } from './records';
 export type HoldoutSlice = 'base' | 'feedback';
 export interface HoldoutRow extends LabelledRow {
   slice: HoldoutSlice;
+  /** Feedback rows: who sent the deciding correction (`api` when the caller named no source). */
+  source?: string;
 }
+
 
 export interface MergeInput {
   base: readonly LabelledRow[];
@@ -32,6 +35,8 @@ export interface MergeInput {
   feedbackHoldoutPercent: number;
   /** Training weight of a self-labelled row (a human label weighs 1). */
   selfLabeledWeight?: number;
+  /** Training weight of a row whose label a user's correction decided (a base row weighs 1). */
+  correctionWeight?: number;
 }
 
 /** A training row; `weight` (default 1) scales its share of the loss. */
@@ -67,17 +72,18 @@ interface Vote {
   label: Label;
   timestamp: string;
   id: string;
+  source?: string;
 }
 
 /** Majority label; a tie goes to the most recent vote among the tied labels. */
-export function resolveVotes(votes: readonly Vote[]): { label: Label; text: string; conflicting: boolean } {
+export function resolveVotes(votes: readonly Vote[]): { label: Label; text: string; source?: string; conflicting: boolean } {
   const counts = new Map<Label, number>();
   for (const vote of votes) counts.set(vote.label, (counts.get(vote.label) ?? 0) + 1);
   const top = Math.max(...counts.values());
   const latest = votes
     .filter((vote) => counts.get(vote.label) === top)
     .reduce((a, b) => (b.timestamp > a.timestamp || (b.timestamp === a.timestamp && b.id > a.id) ? b : a));
-  return { label: latest.label, text: latest.text, conflicting: counts.size > 1 };
+  return { label: latest.label, text: latest.text, source: latest.source, conflicting: counts.size > 1 };
 }
 
 function groupByText<T>(records: readonly T[], vote: (record: T) => Vote): Map<string, Vote[]> {
@@ -93,7 +99,7 @@ function groupByText<T>(records: readonly T[], vote: (record: T) => Vote): Map<s
   return groups;
 }
 
-const feedbackVote = (r: FeedbackRecord): Vote => ({ text: r.text, label: r.correct_label, timestamp: r.timestamp, id: r.id });
+const feedbackVote = (r: FeedbackRecord): Vote => ({ text: r.text, label: r.correct_label, timestamp: r.timestamp, id: r.id, source: r.source });
 const selfLabelVote = (r: SelfLabeledRecord): Vote => ({ text: r.text, label: r.label, timestamp: r.timestamp, id: r.id });
 
 const countLabels = (rows: readonly LabelledRow[]): LabelCounts => {
@@ -102,7 +108,8 @@ const countLabels = (rows: readonly LabelledRow[]): LabelCounts => {
   return counts;
 };
 
-export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent, selfLabeledWeight = 1 }: MergeInput): MergedDataset {
+export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent, selfLabeledWeight = 1, correctionWeight = 1 }: MergeInput): MergedDataset {
+  const corrected = (text: string, label: Label): TrainingRow => (correctionWeight === 1 ? { text, label } : { text, label, weight: correctionWeight });
   const holdout: HoldoutRow[] = cleanRows(baseHoldout).rows.map((row) => ({ ...row, slice: 'base' }));
   const holdoutKeys = new Set(holdout.map((row) => textKey(row.text)));
 
@@ -115,7 +122,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
     if (resolved.conflicting) fb.conflicting_texts++;
     if (holdoutKeys.has(key)) fb.on_base_holdout++;
     else if (inFeedbackHoldout(key, feedbackHoldoutPercent)) {
-      holdout.push({ text: resolved.text, label: resolved.label, slice: 'feedback' });
+      holdout.push({ text: resolved.text, label: resolved.label, slice: 'feedback', source: resolved.source });
       holdoutKeys.add(key);
       fb.holdout++;
     } else {
@@ -135,9 +142,9 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
       b.moved_to_holdout++;
       continue;
     }
-    const corrected = feedbackLabels.get(key);
-    if (corrected && corrected.label !== row.label) b.relabelled_by_feedback++;
-    train.push({ text: row.text, label: corrected?.label ?? row.label });
+    const correction = feedbackLabels.get(key);
+    if (correction && correction.label !== row.label) b.relabelled_by_feedback++;
+    train.push(correction ? corrected(row.text, correction.label) : { text: row.text, label: row.label });
     labelled.add(key);
     b.kept++;
   }
@@ -145,7 +152,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
   // 3. Feedback texts the base does not have.
   for (const [key, { text, label }] of feedbackLabels) {
     if (labelled.has(key)) continue;
-    train.push({ text, label });
+    train.push(corrected(text, label));
     labelled.add(key);
     fb.new_texts++;
   }

@@ -1,7 +1,9 @@
 /**
  * `pull`: copies the dataset repo's record shards (feedback/, low_confidence/, self_labeled/) at
  * its current head into a local folder, and records which revision that was. Shards are
- * append-only and never rewritten, so a shard already on disk is not downloaded again.
+ * append-only and never rewritten, so a shard already on disk is not downloaded again. The base
+ * dataset (`base/train.csv`, `base/validation.csv`, see push-base.ts), when the repo has it, is
+ * fetched at the same revision whenever its content changed.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { datasetInfo, downloadFile, listFiles, type RepoDesignation } from '@hug
 import { z } from 'zod';
 import { DATASET_RECORD_KINDS } from '../../shared/feedback-record';
 import type { HubSettings } from '../hub/hub-settings';
+import { BASE_FILES } from './push-base';
 
 export const PULL_MANIFEST = 'revision.json';
 
@@ -19,6 +22,8 @@ export const pulledDatasetSchema = z.object({
   revision: z.string().nullable(),
   pulled_at: z.string(),
   files: z.array(z.string()),
+  /** Local paths (inside the pull folder) of the repo's base dataset at `revision`; null when the repo has none. */
+  base: z.object({ train: z.string(), validation: z.string() }).nullable().default(null),
 });
 export type PulledDataset = z.infer<typeof pulledDatasetSchema>;
 
@@ -32,33 +37,49 @@ export async function pullDataset(repo: string, hub: HubSettings, dir: string, l
   const designation: RepoDesignation = { type: 'dataset', name: repo };
   const revision = await headRevision(repo, hub);
   const files: string[] = [];
+  const baseOids = new Map<string, string>();
   if (revision) {
     for await (const entry of listFiles({ repo: designation, revision, recursive: true, hubUrl: hub.hubUrl, accessToken: hub.accessToken })) {
-      if (entry.type === 'file' && folders.includes(entry.path.split('/')[0]) && entry.path.endsWith('.jsonl')) files.push(entry.path);
+      if (entry.type !== 'file') continue;
+      if (folders.includes(entry.path.split('/')[0]) && entry.path.endsWith('.jsonl')) files.push(entry.path);
+      else if (entry.path === BASE_FILES.train || entry.path === BASE_FILES.validation) baseOids.set(entry.path, entry.oid ?? revision);
     }
     files.sort();
   }
   log(revision ? `${repo}@${revision.slice(0, 12)}: ${files.length} shards` : `${repo} does not exist yet: no feedback to pull`);
 
+  const download = async (path: string, target: string) => {
+    const blob = await downloadFile({ repo: designation, path, revision: revision!, hubUrl: hub.hubUrl, accessToken: hub.accessToken });
+    if (!blob) throw new Error(`${path} is listed at ${revision} but could not be downloaded`);
+    await mkdir(dirname(target), { recursive: true });
+    // Written under a temporary name first: an interrupted pull never leaves half a file.
+    await writeFile(`${target}.partial`, new Uint8Array(await blob.arrayBuffer()));
+    await rename(`${target}.partial`, target);
+  };
   const missing = files.filter((path) => !existsSync(join(dir, path)));
   let done = 0;
   const next = missing.values();
   const worker = async () => {
     for (let path = next.next(); !path.done; path = next.next()) {
-      const blob = await downloadFile({ repo: designation, path: path.value, revision: revision!, hubUrl: hub.hubUrl, accessToken: hub.accessToken });
-      if (!blob) throw new Error(`${path.value} is listed at ${revision} but could not be downloaded`);
-      const target = join(dir, path.value);
-      await mkdir(dirname(target), { recursive: true });
-      // Written under a temporary name first: an interrupted pull never leaves half a shard.
-      await writeFile(`${target}.partial`, new Uint8Array(await blob.arrayBuffer()));
-      await rename(`${target}.partial`, target);
+      await download(path.value, join(dir, path.value));
       if (++done % 100 === 0 || done === missing.length) log(`downloaded ${done}/${missing.length} new shards`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(DOWNLOAD_CONCURRENCY, missing.length) }, worker));
   if (files.length > 0 && missing.length === 0) log('all shards were already on disk');
 
-  const pulled: PulledDataset = { repo, revision, pulled_at: new Date().toISOString(), files };
+  // The base can be pushed again, so its files are kept by content (git oid), not by path.
+  let base: PulledDataset['base'] = null;
+  if (baseOids.size === 2) {
+    const local = (path: string) => join('base', `${baseOids.get(path)}-${path.split('/').pop()}`);
+    base = { train: local(BASE_FILES.train), validation: local(BASE_FILES.validation) };
+    for (const path of [BASE_FILES.train, BASE_FILES.validation]) if (!existsSync(join(dir, local(path)))) await download(path, join(dir, local(path)));
+    log(`base dataset from the repo: ${BASE_FILES.train}, ${BASE_FILES.validation}`);
+  } else if (baseOids.size === 1) {
+    log(`${repo} has only one of ${BASE_FILES.train} and ${BASE_FILES.validation}: not using either (run push-base again)`);
+  }
+
+  const pulled: PulledDataset = { repo, revision, pulled_at: new Date().toISOString(), files, base };
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, PULL_MANIFEST), JSON.stringify(pulled, null, 2) + '\n');
   return pulled;

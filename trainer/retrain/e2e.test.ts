@@ -74,14 +74,17 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     await waitForVersion('v1', 30_000);
     expect(await servingVersion()).toBe('v1');
 
-    // Users correct 600 predictions (texts the production model never saw, with their true labels).
-    const texts = (await tweetEvalTrain()).slice(1500, 2100);
-    for (let i = 0; i < texts.length; i += 50) {
+    // Users correct the first 600 predictions that were wrong (texts the production model never saw, with their true labels).
+    const texts = (await tweetEvalTrain()).slice(1500, 4500);
+    let corrected = 0;
+    for (let i = 0; i < texts.length && corrected < 600; i += 50) {
       await Promise.all(
         texts.slice(i, i + 50).map(async ({ text, label }) => {
           const prediction = await post('/v1/sentiment', { text });
           expect(prediction.status).toBe(200);
-          const feedback = await post('/v1/feedback', { text, model_label: prediction.body.label, correct_label: label, confidence: prediction.body.confidence, model_version: prediction.body.model_version });
+          if (prediction.body.label === label || corrected >= 600) return;
+          corrected++;
+          const feedback = await post('/v1/feedback', { text, model_label: prediction.body.label, correct_label: label, confidence: prediction.body.confidence, model_version: prediction.body.model_version, source: 'e2e-app' });
           expect(feedback.status).toBe(202);
         }),
       );
@@ -112,9 +115,9 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     const result = JSON.parse(await readFile(join(run.stdout.match(/Files: `([^`]+)`/)![1], 'result.json'), 'utf8')) as RetrainResult;
     expect(result.merge!.feedback.records).toBe(600);
     expect(result.merge!.low_confidence.records).toBeGreaterThan(0);
-    console.log(
-      `holdout (${result.candidate!.all.n} texts) macro-recall ${result.production_scores!.all.macro_recall.toFixed(4)} → ${result.candidate!.all.macro_recall.toFixed(4)}, ` +
-        `macro-F1 ${result.production_scores!.all.macro_f1.toFixed(4)} → ${result.candidate!.all.macro_f1.toFixed(4)}, accuracy ${result.production_scores!.all.accuracy.toFixed(4)} → ${result.candidate!.all.accuracy.toFixed(4)}`,
-    );
+    expect(result.slices!.map((slice) => slice.slice)).toEqual(['base', 'feedback', 'source:e2e-app']);
+    for (const slice of result.slices!) {
+      console.log(`${slice.slice} (${slice.n} texts): macro-recall ${slice.production.macro_recall.toFixed(4)} → ${slice.candidate.macro_recall.toFixed(4)} [${slice.change.macro_recall.low.toFixed(4)}, ${slice.change.macro_recall.high.toFixed(4)}]`);
+    }
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-/** Settings of the weekly pipeline (trainer/configs/retrain.json): data, holdout, promotion policy, alerts. */
+/** Settings of the weekly pipeline (trainer/configs/retrain.json): data, holdout, weighting, gate, alerts. */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -11,14 +11,24 @@ export const retrainConfigSchema = z.object({
     .object({ train: z.string(), holdout: z.string() })
     .default({ train: 'datasets/tweeteval/train.csv', holdout: 'datasets/tweeteval/val.csv' }),
   holdout: z.object({ feedback_percent: z.number().min(0).max(100) }).default({ feedback_percent: 20 }),
-  promotion: z
+  /** How much a corrected text weighs in training against a base row (1 = the same). */
+  correction_weight: z.number().positive().default(1),
+  /** The promotion gate's rules per slice (gate.ts names and explains each). */
+  gate: z
     .object({
-      /** The candidate's holdout macro-recall must beat production's by at least this much. */
-      min_macro_recall_gain: z.number().min(0),
-      /** …and no class's recall may fall by more than this. */
-      max_class_recall_drop: share,
+      bootstrap: z.object({ iterations: z.number().int().min(100), confidence: z.number().gt(0).lt(1), seed: z.number().int() }),
+      feedback: z.object({ min_gain: z.number(), class_recall_floor: share }),
+      base: z.object({ max_macro_recall_drop: share, max_class_recall_drop: share }),
+      sources: z.object({ max_macro_recall_drop: share }),
+      canaries: z.object({ max_extra_failures: z.number().int().min(0) }),
     })
-    .default({ min_macro_recall_gain: 0.003, max_class_recall_drop: 0.02 }),
+    .default({
+      bootstrap: { iterations: 1000, confidence: 0.95, seed: 11 },
+      feedback: { min_gain: 0, class_recall_floor: 0.05 },
+      base: { max_macro_recall_drop: 0.01, max_class_recall_drop: 0.02 },
+      sources: { max_macro_recall_drop: 0.02 },
+      canaries: { max_extra_failures: 5 },
+    }),
   /** The optional LLM self-labelling step before the pull (trainer/self-label/), and how much its labels weigh in training. */
   self_label: z
     .object({
@@ -43,7 +53,7 @@ export const retrainConfigSchema = z.object({
     .default({ window_days: 7, min_samples: 20, min_correction_accuracy: 0.5, max_low_confidence_share: 0.5, low_confidence_threshold: 0.55 }),
 });
 export type RetrainConfig = z.infer<typeof retrainConfigSchema>;
-export type PromotionPolicy = RetrainConfig['promotion'];
+export type GatePolicy = RetrainConfig['gate'];
 export type AlertPolicy = RetrainConfig['alerts'];
 
 export const DEFAULT_RETRAIN_CONFIG = 'trainer/configs/retrain.json';

@@ -9,24 +9,29 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nextModelVersion } from '../../shared/manifest';
+import { runCanaries, type CanaryReport } from '../../shared/canaries/run-canaries';
+import { DEFAULT_FEEDBACK_SOURCE } from '../../shared/feedback-record';
+import { labelIndex } from '../../shared/labels';
+import { nextModelVersion, type HoldoutMetrics } from '../../shared/manifest';
 import { parseLabelledCsv, writeLabelledCsv } from '../data/csv';
-import { mergeDataset, type MergeReport } from '../dataset/merge';
+import { mergeDataset, type HoldoutRow, type MergeReport } from '../dataset/merge';
 import { datasetCacheDir, pullDataset } from '../dataset/pull';
+import { BASE_FILES } from '../dataset/push-base';
 import { readDatasetRecords } from '../dataset/records';
 import { historyLine, parseHistory } from '../hub/history';
 import type { HubSettings } from '../hub/hub-settings';
 import { commitHistory, publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
-import { trainCandidate, writeCandidate } from '../model/train-candidate';
+import { computeMetrics } from '../evaluate/metrics';
+import { compareSlices, type Slice, type SliceComparison } from '../evaluate/slice-comparison';
+import { holdoutMetrics, trainCandidate, writeCandidate } from '../model/train-candidate';
 import { parseTrainingConfig } from '../model/training-config';
 import { loadModelBytes, predictAll } from '../onnx/load-model';
 import { selfLabelStep } from '../self-label/retrain-step';
 import type { SelfLabelSummary } from '../self-label/run-self-label';
 import { checkAlerts, type AlertCheck } from './alerts';
-import { scoreHoldout, type HoldoutScores } from './holdout-scores';
+import { decideGate, type GateDecision } from './gate';
 import { productionModel } from './production-model';
-import { decidePromotion, type PromotionDecision } from './promotion';
 import type { RetrainConfig } from './retrain-config';
 
 export interface RetrainOptions {
@@ -55,9 +60,13 @@ export interface RetrainResult {
   /** The self-labelling step's run, when it ran. */
   self_label: SelfLabelSummary | null;
   merge: MergeReport | null;
-  candidate: HoldoutScores | null;
-  production_scores: HoldoutScores | null;
-  decision: PromotionDecision | null;
+  /** Both models on the whole holdout (what the manifest and history record). */
+  candidate: HoldoutMetrics | null;
+  production_scores: HoldoutMetrics | null;
+  /** …and on each slice, with the bootstrap interval of the change: what the gate decides from. */
+  slices: SliceComparison[] | null;
+  canaries: { candidate: CanaryReport; production: CanaryReport } | null;
+  decision: GateDecision | null;
   /** What was written to the Hub (nothing on a dry run or an unchanged dataset). */
   published: { version: string; commit: string } | null;
   history_commit: string | null;
@@ -100,8 +109,13 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
   try {
     const trainingConfigText = await readFile(config.training_config, 'utf8');
     const trainingConfig = parseTrainingConfig(JSON.parse(trainingConfigText));
-    const baseText = await readFile(config.base.train, 'utf8');
-    const baseHoldoutText = await readFile(config.base.holdout, 'utf8');
+    // The base dataset: the dataset repo's (push-base) at the pulled revision when it has one, else the config's files.
+    const basePaths = pulled.base
+      ? { train: join(datasetDir, pulled.base.train), holdout: join(datasetDir, pulled.base.validation) }
+      : { train: config.base.train, holdout: config.base.holdout };
+    log(`base dataset: ${pulled.base ? `${datasetRepo} at ${pulled.revision}` : `${config.base.train} (the dataset repo has no base/)`}`);
+    const baseText = await readFile(basePaths.train, 'utf8');
+    const baseHoldoutText = await readFile(basePaths.holdout, 'utf8');
     const inputsDigest = sha256(
       JSON.stringify({
         dataset: pulled.revision,
@@ -109,7 +123,8 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         holdout: sha256(baseHoldoutText),
         training: trainingConfig,
         split: config.holdout,
-        policy: config.promotion,
+        weight: config.correction_weight,
+        gate: config.gate,
         ...(records.selfLabeled.length > 0 ? { self_label_weight: config.self_label.training_weight } : {}),
       }),
     );
@@ -124,6 +139,8 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
       merge: null,
       candidate: null,
       production_scores: null,
+      slices: null,
+      canaries: null,
       decision: null,
       published: null,
       history_commit: null,
@@ -142,11 +159,12 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     // 2. Merge into a training set and the fixed holdout.
     const merged = await step('merge', async () =>
       mergeDataset({
-        base: parseLabelledCsv(baseText, config.base.train),
-        baseHoldout: parseLabelledCsv(baseHoldoutText, config.base.holdout),
+        base: parseLabelledCsv(baseText, basePaths.train),
+        baseHoldout: parseLabelledCsv(baseHoldoutText, basePaths.holdout),
         records,
         feedbackHoldoutPercent: config.holdout.feedback_percent,
         selfLabeledWeight: config.self_label.training_weight,
+        correctionWeight: config.correction_weight,
       }),
     );
     result.merge = merged.report;
@@ -157,7 +175,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     await writeFile(join(runDir, 'holdout.csv'), writeLabelledCsv(merged.holdout));
 
     // 3. Train the candidate (parity-checked and scored on the holdout by trainCandidate).
-    const holdoutName = `holdout: ${config.base.holdout} + ${config.holdout.feedback_percent}% of feedback texts (${datasetRepo}@${pulled.revision?.slice(0, 12) ?? 'none'})`;
+    const holdoutName = `holdout: ${pulled.base ? `${datasetRepo}:${BASE_FILES.validation}` : config.base.holdout} + ${config.holdout.feedback_percent}% of feedback texts (${datasetRepo}@${pulled.revision?.slice(0, 12) ?? 'none'})`;
     const candidate = await step('train', () =>
       trainCandidate(
         merged.train,
@@ -165,7 +183,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         {
           version: nextModelVersion(published.manifest?.version ?? null),
           parentVersion: production.manifest.version,
-          source: `${config.base.train} + ${datasetRepo}`,
+          source: pulled.base ? `${datasetRepo} (${BASE_FILES.train} + feedback)` : `${config.base.train} + ${datasetRepo}`,
           revision: pulled.revision,
           holdout: { name: holdoutName, rows: merged.holdout },
         },
@@ -174,19 +192,30 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     );
     await writeCandidate(join(runDir, 'candidate'), candidate);
 
-    // 4. Both models on the same holdout (the candidate's predictions come from its parity check), then the decision.
+    // 4. Both models on the same holdout, slice by slice (the candidate's predictions come from its
+    // parity check), and on the behavioural canaries; then the gate decides.
     await step('evaluate', async () => {
-      result.candidate = scoreHoldout(candidate.holdoutProbabilities!, merged.holdout, holdoutName);
-      result.production_scores = scoreHoldout(await predictAll(productionSession, merged.holdout.map((row) => row.text)), merged.holdout, holdoutName);
+      const candidateP = candidate.holdoutProbabilities!;
+      const productionP = await predictAll(productionSession, merged.holdout.map((row) => row.text));
+      const labels = merged.holdout.map((row) => row.label);
+      result.candidate = candidate.manifest.metrics;
+      result.production_scores = holdoutMetrics(holdoutName, computeMetrics(Int32Array.from(labels, labelIndex), productionP));
+      result.slices = compareSlices(labels, candidateP, productionP, holdoutSlices(merged.holdout), config.gate.bootstrap, holdoutName);
+      const candidateSession = await loadModelBytes(candidate.onnx);
+      try {
+        result.canaries = { candidate: await runCanaries((texts) => candidateSession.probabilities(texts)), production: await runCanaries((texts) => productionSession.probabilities(texts)) };
+      } finally {
+        await candidateSession.release();
+      }
     });
-    const decision = decidePromotion(result.candidate!.all, result.production_scores!.all, config.promotion);
+    const decision = decideGate({ slices: result.slices!, canaries: result.canaries }, config.gate);
     result.decision = decision;
     result.status = decision.promote ? 'promoted' : 'not_promoted';
     log(decision.reason);
 
     // 5. The one write to the Hub.
     await step('publish', async () => {
-      const details = { productionMetrics: result.production_scores!.all, reason: decision.reason, inputsDigest };
+      const details = { productionMetrics: result.production_scores, reason: decision.reason, inputsDigest };
       if (decision.promote) {
         const files = releaseFiles(modelRepo, candidate.onnx, candidate.manifest, published, details);
         if (dryRun) return log(`dry run: would publish ${files.manifest.version} to ${modelRepo}`);
@@ -213,4 +242,15 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     await writeFile(join(runDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
     return result;
   }
+}
+
+/** base, feedback, and one slice per named feedback source. */
+export function holdoutSlices(holdout: readonly HoldoutRow[]): Slice[] {
+  const rowsWhere = (keep: (row: HoldoutRow) => boolean) => holdout.flatMap((row, i) => (keep(row) ? [i] : []));
+  const sources = [...new Set(holdout.flatMap((row) => (row.slice === 'feedback' && row.source && row.source !== DEFAULT_FEEDBACK_SOURCE ? [row.source] : [])))].sort();
+  return [
+    { name: 'base', rows: rowsWhere((row) => row.slice === 'base') },
+    { name: 'feedback', rows: rowsWhere((row) => row.slice === 'feedback') },
+    ...sources.map((source) => ({ name: `source:${source}`, rows: rowsWhere((row) => row.slice === 'feedback' && row.source === source) })),
+  ];
 }

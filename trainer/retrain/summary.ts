@@ -1,9 +1,8 @@
 /** The human-readable account of one retrain run (stdout and $GITHUB_STEP_SUMMARY): what was decided and why. */
 import { LABELS } from '../../shared/labels';
 import { selfLabelLines } from '../self-label/summary';
-import type { HoldoutMetrics } from '../../shared/manifest';
 import { alertLine } from './alerts';
-import type { HoldoutScores } from './holdout-scores';
+import { formatInterval } from './gate';
 import type { RetrainResult } from './run-retrain';
 
 const f4 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(4));
@@ -46,32 +45,35 @@ export function renderSummary(r: RetrainResult): string {
     );
   }
 
-  if (r.candidate && r.production_scores) {
-    lines.push('### Candidate vs production (same holdout)', '', '| metric | candidate | production | change | check |', '|---|---:|---:|---:|---|');
-    const check = (name: string) => {
-      const found = r.decision?.checks.find((c) => c.name === name);
-      return found ? (found.passed ? 'pass' : '**blocked**') : '';
-    };
-    const row = (name: string, get: (m: HoldoutMetrics) => number | undefined, checkName = '') =>
-      lines.push(`| ${name} | ${f4(get(r.candidate!.all))} | ${f4(get(r.production_scores!.all))} | ${delta(get(r.candidate!.all), get(r.production_scores!.all))} | ${checkName ? check(checkName) : ''} |`);
-    row('macro-recall', (m) => m.macro_recall, 'macro-recall');
-    row('macro-F1', (m) => m.macro_f1);
-    row('accuracy', (m) => m.accuracy);
-    for (const label of LABELS) row(`recall of ${label}`, (m) => m.per_class[label]?.recall, `recall of ${label}`);
-    row('share below 0.55 confidence', (m) => m.low_confidence_rate);
-    lines.push('', ...sliceLines(r.candidate, r.production_scores), '');
+  if (r.slices && r.decision) {
+    lines.push(
+      '### Candidate vs production, per slice (change [paired-bootstrap interval])',
+      '',
+      '| slice | texts | macro-recall candidate | production | change [interval] | recall change: negative | neutral | positive |',
+      '|---|---:|---:|---:|---|---|---|---|',
+      ...r.slices.map(
+        (s) =>
+          `| ${s.slice} | ${s.n} | ${f4(s.candidate.macro_recall)} | ${f4(s.production.macro_recall)} | ${formatInterval(s.change.macro_recall)} | ${LABELS.map((l) => formatInterval(s.change.class_recall[l])).join(' | ')} |`,
+      ),
+      '',
+    );
+    if (r.candidate && r.production_scores) lines.push(`Whole holdout (${r.candidate.n} texts, reported only): macro-recall ${f4(r.candidate.macro_recall)} vs ${f4(r.production_scores.macro_recall)} (${delta(r.candidate.macro_recall, r.production_scores.macro_recall)}).`, '');
+    if (r.canaries) {
+      const { candidate: c, production: p } = r.canaries;
+      lines.push(`Behavioural canaries (suite v${c.suite_version}, ${c.total}): candidate fails ${c.failed}, production ${p.failed} (${Object.entries(c.groups).map(([g, v]) => `${g} ${v.failed}/${v.n}`).join(', ')}).`, '');
+    }
+    lines.push('### Gate', '', '| rule | slice | result | detail |', '|---|---|---|---|');
+    const { checks, promote } = r.decision;
+    const decided = promote ? checks.find((c) => c.rule === 'feedback-gain') : checks.find((c) => c.blocking && !c.passed);
+    for (const check of checks) {
+      const result = !check.blocking ? 'reported' : check.passed ? 'pass' : '**blocked**';
+      lines.push(`| ${check.rule}${check === decided ? ' (decided)' : ''} | ${check.slice ?? '–'} | ${result} | ${check.detail} |`);
+    }
+    lines.push('');
   }
 
   lines.push('### Alerts', '');
   lines.push(...r.alerts.map(alertLine));
   lines.push('', `Timings (s): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v}`).join(', ') || '–'}. Files: \`${r.run_dir}\`.`, '');
   return lines.join('\n');
-}
-
-function sliceLines(candidate: HoldoutScores, production: HoldoutScores): string[] {
-  return (['base', 'feedback'] as const).flatMap((slice) => {
-    const c = candidate.slices[slice];
-    const p = production.slices[slice];
-    return c && p ? [`- ${slice === 'base' ? 'Validation split' : 'Feedback slice'} (${c.n} texts): macro-recall ${f4(c.macro_recall)} vs ${f4(p.macro_recall)} (${delta(c.macro_recall, p.macro_recall)})`] : [];
-  });
 }

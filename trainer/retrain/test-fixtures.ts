@@ -15,6 +15,7 @@ import { publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
 import { trainCandidate } from '../model/train-candidate';
 import { parseTrainingConfig } from '../model/training-config';
+import { loadModelBytes } from '../onnx/load-model';
 import { retrainConfigSchema, type RetrainConfig } from './retrain-config';
 
 const TRAIN_CSV = new URL('../../datasets/tweeteval/train.csv', import.meta.url).pathname;
@@ -33,12 +34,25 @@ export async function smallBaseConfig(dir: string, baseRows: number): Promise<Re
 }
 
 /** Trains a model on the config's base rows and publishes it as the repo's next version (v1 first). */
-export async function publishBaseModel(repo: string, hub: HubSettings, config: RetrainConfig): Promise<string> {
+export async function publishBaseModel(repo: string, hub: HubSettings, config: RetrainConfig): Promise<{ sha: string; onnx: Uint8Array }> {
   const rows = await readLabelledCsv(config.base.train);
   const candidate = await trainCandidate(rows, parseTrainingConfig(JSON.parse(await readFile(config.training_config, 'utf8'))), { version: 'v1', parentVersion: null, source: config.base.train, revision: null, holdout: { name: 'val', rows: await readLabelledCsv(VAL_CSV) } }, () => {});
   const published = await readPublishedState(repo, hub);
   const files = releaseFiles(repo, candidate.onnx, candidate.manifest, published, { reason: 'test fixture' });
-  return publishFiles(repo, hub, files, published.sha);
+  return { sha: await publishFiles(repo, hub, files, published.sha), onnx: files.model };
+}
+
+/** The first `count` rows the model labels wrongly: what users send corrections for. */
+export async function mistakesOf(onnx: Uint8Array, rows: readonly LabelledRow[], count: number): Promise<LabelledRow[]> {
+  const model = await loadModelBytes(onnx);
+  try {
+    const predictions = await model.predict(rows.map((row) => row.text));
+    const wrong = rows.filter((row, i) => predictions[i].label !== row.label).slice(0, count);
+    if (wrong.length < count) throw new Error(`only ${wrong.length} of ${rows.length} rows are mistakes; pass more rows`);
+    return wrong;
+  } finally {
+    await model.release();
+  }
 }
 
 /** Corrections saying each row's label is right (gold labels), or a seeded random label (poison). */

@@ -11,11 +11,11 @@
  * on workerd, a timer on Node) is a no-op until `checkIntervalMs` has passed since the last one.
  * Then it asks the Hub for manifest.json's ETag on main: ONE small request. Only when that
  * changed does it download manifest + model at the exact commit the probe named, verify them
- * (sha256, size, version, featurizer: loadVerifiedModel) and smoke-test the new session, then swap
- * with one assignment. Requests keep the LoadedModel `current()` gave them; the replaced session
- * is released `releaseGraceMs` later (0, the default: at once), once the predictions already
- * started on it have finished: two sessions live side by side no longer than that, which keeps a
- * swap inside the isolate's memory budget.
+ * (sha256, size, version, featurizer: loadVerifiedModel), smoke-test the new session and check its
+ * behavioural canaries (canary-check.ts), then swap with one assignment. Requests keep the
+ * LoadedModel `current()` gave them; the replaced session is released `releaseGraceMs` later (0,
+ * the default: at once), once the predictions already started on it have finished: two sessions
+ * live side by side no longer than that, which keeps a swap inside the isolate's memory budget.
  *
  * A failure to reach or read the Hub keeps the current model and is reported by status().hub; the
  * next attempt waits checkIntervalMs x 2^(failures - 1) (capped at maxBackoffMs, with jitter).
@@ -36,6 +36,7 @@ import { HubFiles, HubRepoError, ModelMismatchError, TransferError, type Manifes
 import { loadVerifiedModel, type ModelFiles } from './load-verified-model';
 import type { ModelFileCache } from './model-file-cache';
 import { ModelUnavailableError, type HubCheckStatus, type LoadedModel, type ModelProvider, type ModelStatus } from './model-provider';
+import { checkCanaries } from './canary-check';
 import { smokeTest, SmokeTestError } from './smoke-test';
 import { HUB_MODEL_DEFAULTS, PUBLIC_HUB_URL, type HubModelSettings } from './hub-settings';
 
@@ -203,6 +204,7 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
     }
     try {
       await smokeTest(model, smokeTexts);
+      await checkCanaries(model);
     } catch (error) {
       await model.release().catch(() => {});
       return reject(manifest.version, message(error), error);

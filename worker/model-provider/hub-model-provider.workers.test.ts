@@ -5,10 +5,14 @@
  * small in-test Hub answers the requests the provider makes (resolve with Range, ETag,
  * X-Repo-Commit), and counts them.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { negateRanges } from '../../trainer/export/negate-ranges';
+import bundledManifest from '../model/manifest.json';
+import bundledBytes from '../model/model.onnx';
 import fixtureManifest from '../test/fixtures/test-model.manifest.json';
 import fixture from '../test/fixtures/test-model.onnx';
 import { ortWorkerd } from '../runtime/ort-workerd';
+import { checkCanaries } from './canary-check';
 import { createHubModelProvider } from './hub-model-provider';
 import { sha256Hex } from './load-verified-model';
 import { cacheApiModelFileCache, type CacheLike } from './model-file-cache';
@@ -128,6 +132,41 @@ describe('HubModelProvider in workerd', () => {
     });
     expect((await provider.current()).source).toBe('bundled');
     expect(provider.status().hub?.last_error).toMatch(/Network connection lost/);
+    await provider.close();
+  });
+
+  it('refuses a model with negated weights (valid graph, manifest and sha256) and says why', async () => {
+    const model = new Uint8Array(bundledBytes);
+    const inverted = negateRanges(model, inject('weightRanges'));
+    const commit = async (bytes: Uint8Array): Promise<Commit> => ({
+      model: bytes,
+      manifest: new TextEncoder().encode(JSON.stringify({ ...bundledManifest, sha256: await sha256Hex(bytes), size_bytes: bytes.length })),
+    });
+    const [sha1, sha2] = ['1'.repeat(40), '2'.repeat(40)];
+    const hub = fakeHub(new Map([[sha1, await commit(model)], [sha2, await commit(inverted)]]));
+    hub.state.main = sha1;
+    const provider = createHubModelProvider({ ort: ortWorkerd, bundled, repo: REPO, hubUrl: HUB, fetch: hub.fetch, checkIntervalMs: 1 });
+    const served = await provider.current();
+    expect(served.source).toBe(`hub:${REPO}@${sha1}`);
+
+    hub.state.main = sha2;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await provider.maybeCheck();
+    expect(await provider.current()).toBe(served);
+    expect(provider.status().hub).toMatchObject({
+      sha: sha1,
+      rejected: { sha: sha2, reason: expect.stringMatching(/behavioural canaries: (79|80) of 80 clear-polarity texts scored the wrong way round/) },
+    });
+    expect((await served.model.predict(['I love this so much, wonderful day']))[0].label).toBe('positive');
+
+    // The check's cost inside workerd (clocks advance in tests): best of three on a shared machine.
+    const times: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      await checkCanaries(served.model);
+      times.push(performance.now() - started);
+    }
+    expect(Math.min(...times)).toBeLessThan(50);
     await provider.close();
   });
 

@@ -44,6 +44,18 @@ describe('POST /v1/feedback', () => {
     ]);
   });
 
+  it('stores the caller\'s source, and refuses one that is not a short name', async () => {
+    const { capture, post } = setup();
+    const response = await post('/v1/feedback', { ...GOOD, source: 'support-inbox' });
+    expect(response.status).toBe(202);
+    expect(await capture.buffer.oldest(10)).toEqual([expect.objectContaining({ id: (await response.json()).id, source: 'support-inbox' })]);
+    for (const source of ['', 'has space', 'x'.repeat(65), 'auto', 'llm', '../etc', 42]) {
+      const refused = await post('/v1/feedback', { ...GOOD, source });
+      expect({ source, status: refused.status, code: (await refused.json()).error.code }).toEqual({ source, status: 422, code: 'validation_failed' });
+    }
+    expect(await stored(capture)).toBe(1);
+  });
+
   it('refuses bad input with the API errors and stores nothing', async () => {
     const { capture, post, app } = setup();
     const cases: Array<[string, Response, number, string]> = [

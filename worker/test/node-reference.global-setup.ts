@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { SentimentModel } from '../../shared/sentiment-model';
 import { ortNode } from '../runtime/ort-node';
 import { parseLabelledCsv } from '../../trainer/data/csv';
+import { weightRanges } from '../../trainer/export/negate-weights';
 import { PARITY_TEXTS } from './fixtures/texts';
 import { VALIDATION_BATCH } from './fixtures/validation-batch';
 
@@ -18,11 +19,14 @@ declare module 'vitest' {
     validationTexts: string[];
     /** Row-major [validationTexts.length, 3] probabilities on Node, in batches of VALIDATION_BATCH. */
     validationProbabilities: number[];
+    /** [offset, length] of worker/model/model.onnx's weights and bias: negated, they make an inverted model. */
+    weightRanges: Array<[number, number]>;
   }
 }
 
 export default async function setup(project: TestProject): Promise<void> {
   const bytes = new Uint8Array(readFileSync(new URL('../model/model.onnx', import.meta.url)));
+  project.provide('weightRanges', weightRanges(bytes));
   const model = await SentimentModel.load(ortNode, bytes);
   // One text per run, exactly as POST /v1/sentiment does (batch padding may change the last bit).
   const rows: number[] = [];
