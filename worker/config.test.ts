@@ -3,7 +3,7 @@ import { SERVING_DEFAULTS, SERVING_ENV_KEYS, servingConfigFromEnv } from './conf
 
 describe('servingConfigFromEnv', () => {
   it('uses the defaults for missing or blank variables: 5,000 characters, 256 texts, 1 MiB, any origin, logs on', () => {
-    expect(servingConfigFromEnv({})).toEqual({ maxTextChars: 5000, maxBatchTexts: 256, maxBodyBytes: 1_048_576, corsOrigins: ['*'], logRequests: true, scoringRatePerMinute: 0, scoringRateBurst: 0 });
+    expect(servingConfigFromEnv({})).toEqual({ maxTextChars: 5000, maxBatchTexts: 256, maxBodyBytes: 1_048_576, corsOrigins: ['*'], logRequests: true, scoringRatePerMinute: 0, scoringRateBurst: 0, scoreDecimals: 4 });
     expect(servingConfigFromEnv(Object.fromEntries(SERVING_ENV_KEYS.map((k) => [k, '  '])))).toEqual(SERVING_DEFAULTS);
   });
 
@@ -17,9 +17,10 @@ describe('servingConfigFromEnv', () => {
         LOG_REQUESTS: 'false',
         SCORING_RATE_LIMIT_PER_MINUTE: '120',
         SCORING_RATE_LIMIT_BURST: '20',
+        SCORE_DECIMALS: '6',
         UNRELATED: 'ignored',
       }),
-    ).toEqual({ maxTextChars: 280, maxBatchTexts: 32, maxBodyBytes: 65536, corsOrigins: ['https://a.example', 'http://localhost:5173'], logRequests: false, scoringRatePerMinute: 120, scoringRateBurst: 20 });
+    ).toEqual({ maxTextChars: 280, maxBatchTexts: 32, maxBodyBytes: 65536, corsOrigins: ['https://a.example', 'http://localhost:5173'], logRequests: false, scoringRatePerMinute: 120, scoringRateBurst: 20, scoreDecimals: 6 });
     expect(servingConfigFromEnv({ SCORING_RATE_LIMIT_PER_MINUTE: '30' })).toMatchObject({ scoringRatePerMinute: 30, scoringRateBurst: 30 });
     expect(servingConfigFromEnv({ CORS_ORIGINS: 'https://a.example,*' }).corsOrigins).toEqual(['*']);
     expect(servingConfigFromEnv({ LOG_REQUESTS: '0' }).logRequests).toBe(false);
