@@ -9,6 +9,7 @@ import { SentimentModel } from '../../shared/sentiment-model';
 import { negateWeights } from '../../trainer/export/negate-weights';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
+import { MONITORING_DEFAULTS } from '../metrics/settings';
 import { startNodeServer, type NodeServer } from '../node-server';
 import { ortNode } from '../runtime/ort-node';
 import { CanaryCheckError, checkCanaries } from './canary-check';
@@ -17,6 +18,7 @@ import { bundledModel, publishVersion, TOKEN } from './hub-test-helpers';
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const REPO = 'team/sentiment-canaries';
+const ADMIN_KEY = 'canary-test-admin-key';
 let hub: LocalHub;
 let server: NodeServer;
 
@@ -28,6 +30,7 @@ beforeAll(async () => {
     hostname: '127.0.0.1',
     log: () => {},
     config: { logRequests: false },
+    monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY },
     hubModel: { repo: REPO, hubUrl: hub.url, accessToken: TOKEN, checkIntervalMs: 200 },
   });
 });
@@ -66,7 +69,7 @@ describe('behavioural canaries in the registry', () => {
     let health: { model: { version: string; hub: { rejected: { version: string; sha: string; reason: string } | null } } };
     do {
       await sleep(100);
-      health = await (await fetch(`${server.url}/health`)).json();
+      health = (await (await fetch(`${server.url}/health`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).details;
     } while (!health.model.hub.rejected && Date.now() < deadline);
     expect(health.model).toMatchObject({
       version: 'v1',

@@ -151,7 +151,9 @@ describe('versions that must not serve', () => {
       },
     });
     await provider.current();
-    const next = await publishVersion(hub, repo, tinyModel()); // not the bundled bytes, which would be relabelled instead of downloaded
+    // The shipped model re-stamped as the next version: other bytes, so downloaded (not relabelled),
+    // and a real model, so it passes the behavioural canaries (a tiny crafted one would not).
+    const next = await publishVersion(hub, repo);
     await sleep(15);
     await provider.maybeCheck();
     expect((await provider.current()).manifest.version).toBe(first.version);
