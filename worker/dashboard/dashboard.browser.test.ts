@@ -161,7 +161,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     const history = await page.$$eval('table.history tbody tr', (rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ')));
     expect(history).toHaveLength(3);
     expect(history[0]).toMatch(/promoted v2.*published by hand/);
-    expect(history[1]).toMatch(/not promoted.*not promoted: macro-recall 0\.\d{4} vs production 0\.7009/);
+    const shippedRecall = JSON.parse(await readFile('worker/model/manifest.json', 'utf8')).metrics.macro_recall.toFixed(4);
+    expect(history[1]).toMatch(new RegExp(`not promoted.*not promoted: macro-recall 0\\.\\d{4} vs production ${shippedRecall.replace('.', '\\.')}`));
     expect(history[2]).toMatch(/promoted v1.*published by hand/);
     expect(await page.getAttribute('[data-alert-status]', 'data-alert-status')).toBe(metrics.alerts.status);
     expect(await page.locator('svg.chart').count()).toBe(4);

@@ -151,8 +151,7 @@ describe('versions that must not serve', () => {
       },
     });
     await provider.current();
-    // The shipped model re-stamped as the next version: other bytes, so downloaded (not relabelled),
-    // and a real model, so it passes the behavioural canaries (a tiny crafted one would not).
+    // The bundled graph re-stamped as the next version: other bytes, so downloaded; and it passes the canaries.
     const next = await publishVersion(hub, repo);
     await sleep(15);
     await provider.maybeCheck();
