@@ -28,7 +28,7 @@ import { publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
 import { startTestHub, TOKEN } from '../local-hub/test-helpers';
 import { bundledModel } from '../retrain/production-model';
-import { readRetrainConfig } from '../retrain/retrain-config';
+import { readRetrainConfig, retrainConfigSchema } from '../retrain/retrain-config';
 import { runRetrain } from '../retrain/run-retrain';
 import { randomLabel } from '../retrain/test-fixtures';
 
@@ -38,6 +38,7 @@ const USAGE = `npm run bench:loop -- [options]
   --poison swap|random    replay the same rows with positive and negative swapped, or with a seeded random label
   --name <name>           scenario name in the results (default: the CSV folders and the poison)
   --correction-weight <w> override trainer/configs/retrain.json's correction_weight
+  --class-balance <b>     override its class_balance (per_source or pooled)
   --preset standard       run the five standard scenarios (SST-3 + FPB, FPB, SST-3, swap, random) from --data-dir
   --data-dir <dir>        where the preset finds sst3/ and financial_phrasebank/ (default ../shared/data)
   --out <json>            results file (default trainer/bench/results/loop.json; scenarios are merged by name)
@@ -49,6 +50,7 @@ const { values } = parseArgs({
     poison: { type: 'string' },
     name: { type: 'string' },
     'correction-weight': { type: 'string' },
+    'class-balance': { type: 'string' },
     preset: { type: 'string' },
     'data-dir': { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'trainer/bench/results/loop.json' },
@@ -137,6 +139,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
     await publishFiles(modelRepo, settings, releaseFiles(modelRepo, bytes, manifest, await readPublishedState(modelRepo, settings), { reason: 'benchmark: the shipped model' }), null);
     const config = await readRetrainConfig();
     if (values['correction-weight']) config.correction_weight = Number(values['correction-weight']);
+    if (values['class-balance']) config.class_balance = retrainConfigSchema.shape.class_balance.parse(values['class-balance']);
     await timed('push_base', () => pushBase({ repo: datasetRepo, hub: settings, train: config.base.train, validation: config.base.holdout, log }));
     server = await startNodeServer({
       port: 0,
@@ -218,6 +221,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
       poison: scenario.poison ?? null,
       replayed_rows: replayed.length,
       correction_weight: config.correction_weight,
+      class_balance: config.class_balance,
       served_after: await servedVersion(),
       status: result.status,
       decided_by: result.decision?.rule ?? null,
