@@ -164,7 +164,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
       for (let i = 0; i < texts.length; i += 256) out.push(...(await post('/v1/sentiment/batch', { texts: texts.slice(i, i + 256) })).results);
       return out;
     };
-    const servedVersion = async () => ((await (await fetch(`${url}/health`)).json()) as { model: { version: string | null } }).model.version;
+    const servedVersion = async () => ((await (await fetch(`${url}/health`)).json()) as { version: string | null }).version;
     const score = async (): Promise<Scores> => {
       const scores: Scores = {};
       for (const [name, rows] of splits) {
