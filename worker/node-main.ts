@@ -5,6 +5,7 @@
  * it loads the app (runtime/ort-node.ts), then serves (node-server.ts).
  */
 import cluster from 'node:cluster';
+import { deprecationWarnings, nodeProcessSettingsFromEnv } from '../shared/settings';
 import { stdoutLogger } from './runtime/buffered-logger';
 import { runClusterPrimary } from './runtime/node-cluster';
 import { compileOrtWasm } from './runtime/ort-node';
@@ -17,10 +18,18 @@ WEB_CONCURRENCY (processes), MODEL_DIR, HF_* and the rest of the README's Config
   process.exit(0);
 }
 
-// node-server.ts validates WEB_CONCURRENCY with everything else; a bad value serves alone and fails there.
-const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
+// node-server.ts reports invalid settings; with any, this process serves alone and fails there.
+const workers = (() => {
+  try {
+    return nodeProcessSettingsFromEnv(process.env).workers;
+  } catch {
+    return 1;
+  }
+})();
 
-if (cluster.isPrimary && Number.isInteger(workers) && workers > 1) {
+if (cluster.isPrimary) for (const msg of deprecationWarnings(process.env)) stdoutLogger()('warn', { msg });
+
+if (cluster.isPrimary && workers > 1) {
   runClusterPrimary({ workers, log: stdoutLogger() });
 } else {
   compileOrtWasm().catch(() => undefined); // a failure surfaces at the first model load
