@@ -22,8 +22,15 @@ import { MONITORING_DEFAULTS } from '../metrics/settings';
 import { createStaticModelProvider } from '../model-provider/model-provider';
 import { startNodeMetrics } from '../runtime/metrics-node';
 import { ortNode } from '../runtime/ort-node';
+import { exitOnHelp } from './lib/cli';
 import { benchTexts } from './lib/texts';
 
+exitOnHelp(`
+npm run bench:metrics -- [--rounds 80] [--round-ms 250]
+
+What the monitoring counters add to one prediction (CPU µs per request, with and without them).
+Prints one JSON object on stdout.
+`);
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '80' }, 'round-ms': { type: 'string', default: '250' } } });
 const rounds = Number(values.rounds);
 const roundMs = Number(values['round-ms']);
