@@ -10,8 +10,9 @@
  */
 import { env as workersEnv } from 'cloudflare:workers';
 import { createApp, type App } from './app';
+import { warmUpApp } from './warm-up-app';
 import type { Capture } from './capture/capture';
-import type { Env } from './env';
+import type { AppDeps, Env } from './env';
 import { errorBody } from './errors';
 import { consoleLogger } from './logger';
 import manifest from './model/manifest.json';
@@ -100,7 +101,7 @@ const canonical = new WeakMap<Env, Env>();
 function canonicalEnv(env: Env): Env {
   let same = canonical.get(env);
   if (!same) {
-    same = varsOf(env) === deploymentVars ? (deploymentEnv) : env;
+    same = varsOf(env) === deploymentVars ? deploymentEnv : env;
     canonical.set(env, same);
   }
   return same;
@@ -108,40 +109,50 @@ function canonicalEnv(env: Env): Env {
 
 let deprecationsLogged = false;
 
+/** The app's dependencies for an env; throws on invalid vars. */
+function depsFor(env: Env): AppDeps {
+  if (!deprecationsLogged) {
+    deprecationsLogged = true;
+    for (const msg of deprecationWarnings(env)) consoleLogger('warn', { msg });
+  }
+  const intake = intakeConfigFromEnv(env);
+  const monitoring = monitoringSettingsFromEnv(env);
+  return {
+    runtime: 'workerd',
+    models: modelsFor(env).provider,
+    config: servingConfigFromEnv(env),
+    intake,
+    capture: captureFor(env),
+    // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
+    monitoring,
+    history: modelHistoryFor(hubModelSettingsFromEnv(env)),
+  };
+}
+
 function appFor(env: Env): App {
   let app = apps.get(env);
   if (!app) {
-    if (!deprecationsLogged) {
-      deprecationsLogged = true;
-      for (const msg of deprecationWarnings(env)) consoleLogger('warn', { msg });
-    }
-    const intake = intakeConfigFromEnv(env);
-    const monitoring = monitoringSettingsFromEnv(env);
-    app = createApp({
-      runtime: 'workerd',
-      models: modelsFor(env).provider,
-      config: servingConfigFromEnv(env),
-      intake,
-      capture: captureFor(env),
-      // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
-      clientAddress: (c) => c.req.header('cf-connecting-ip'),
-      metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
-      monitoring,
-      history: modelHistoryFor(hubModelSettingsFromEnv(env)),
-    });
+    app = createApp(depsFor(env));
     apps.set(env, app);
   }
   return app;
 }
 
-// The deployment's app, built while the global scope runs (its routes and schemas cost a few ms).
-// Invalid vars throw again, and are reported, on every request.
+// The deployment's app, built while the global scope runs (its routes and schemas cost a few ms),
+// and a copy of it warmed up with real requests (warm-up-app.ts). Invalid vars throw again, and
+// are reported, on every request.
+let warmUp: Promise<void> | undefined;
 try {
   const app = appFor(deploymentEnv);
   for (const [method, path] of WARM_UP_ROUTES) app.router.match(method, path); // Hono builds its matcher on first use
+  warmUp = warmUpApp(depsFor(deploymentEnv));
 } catch {
   // reported by fetch()
 }
+// A failed warm-up costs the first requests some milliseconds, not the deployment.
+await warmUp?.catch((error: Error) => consoleLogger('warn', { msg: 'warm-up failed', error: error.message }));
 
 export default {
   fetch(request: Request, env: Env, ctx: unknown): Response | Promise<Response> {
