@@ -10,6 +10,7 @@
 import { AFINN_165 } from './lexicons/afinn-165';
 import { EMOJI_SENTIMENT } from './lexicons/emoji-sentiment';
 import { isNegation, NEGATION_SUFFIX, NEGATIONS, type WordTokens } from './tokenize';
+import { WordIndex } from './word-index';
 
 /** What a word means to the scan below; one map lookup per word, as most words are none of these. */
 interface Entry {
@@ -57,6 +58,8 @@ for (const word of CONTRAST) entry(word).role = 'contrast';
 for (const word of CONCESSIVE) entry(word).role = 'concessive';
 for (const word of NEGATIONS) entry(word).role = 'negation';
 entry('used').role = 'used';
+/** What the scan reads, once per word of every text. */
+const INDEX = new WordIndex(ENTRIES);
 
 interface Hit {
   score: number;
@@ -91,12 +94,13 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): numbe
     }
     let word = sequence[i];
     let marked = false;
-    let found = ENTRIES.get(word);
+    let found = INDEX.get(word);
     if (found === undefined) {
       if (word.endsWith(NEGATION_SUFFIX)) {
+        found = INDEX.get(word, word.length - NEGATION_SUFFIX.length);
+        if (found === undefined) continue;
         marked = true;
         word = word.slice(0, -NEGATION_SUFFIX.length);
-        found = ENTRIES.get(word);
       } else if (word.endsWith("n't")) {
         found = { role: 'negation' };
       }
