@@ -71,12 +71,20 @@ interface Hit {
 const sign = (score: number) => (score > 0 ? '+' : '-');
 
 /**
+ * v3: a negation reaches a lexicon word at most this many words after it ("not bad", "not a bad",
+ * "not that bad"). In the training tweets a negated negative word right after its negation is
+ * mostly in positive or neutral tweets, one farther away mostly in negative ones ("no need to
+ * waste time on…"): scope detection is unreliable there, so a farther word counts as un-negated.
+ */
+export const NEGATION_REACH = 3;
+
+/**
  * Appends the pseudo-tokens of a tokenised text to `out`. `words` is tokenizeWords' output with
  * negation marking on. Returns the positions in `words.sequence` of negated lexicon words and of
  * the negations governing them: the featurizer drops those words, whose lexicon tokens say what the
  * negation did ("not dreadful" is "~not- ~lex+1 …", not the words of "dreadful" plus a "not").
  */
-export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): number[] {
+export function lexiconTokens(words: Readonly<WordTokens>, out: string[], version: number): number[] {
   const negatedAt: number[] = [];
   let negationAt = -1; // the negation whose scope is open
   const { sequence, clauseEnds, sentenceEnds } = words;
@@ -149,13 +157,13 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): numbe
       }
     }
     if (score === undefined) continue;
-    const negated = marked || i < negatedUntil;
+    const negated = i < negatedUntil || (marked && (version < 3 || at - negationAt <= NEGATION_REACH));
     if (negated) {
       if (negationAt >= 0 && negatedAt.at(-1) !== negationAt && !negatedAt.includes(negationAt)) negatedAt.push(negationAt);
       for (let k = at; k <= i; k++) negatedAt.push(k);
     }
     hits.push({ score, negated, discounted: i < discountUntil });
-    negationScopeEnd = -1;
+    if (negated || version < 3) negationScopeEnd = -1; // v3: a negation that reached no hit is still "~not0"
   }
   if (negationScopeEnd >= 0) out.push('~not0');
 
