@@ -74,9 +74,16 @@ describe('lexicon pseudo-tokens (featurizer v2)', () => {
     // Sentence negation by an opinion verb reaches across commas, as in v2.
     expect(tokenStrings("I don't think, given what I know, that it is good.", v3).filter((t) => t.startsWith('~'))).toEqual(['~not+', '~lex-1', '~lex-', '~last-', '~sum-1']);
   });
+  it('v3: a negated negative word is a moderately good word and nothing else', () => {
+    const v3 = featurizerSpec({ char_ngrams: null }, 3);
+    const lexical = (text: string) => tokenStrings(text, v3).filter((t) => t.startsWith('~'));
+    expect(lexical('not bad at all')).toEqual(['~lex+2', '~lex+', '~last+', '~sum+1']);
+    expect(lexical("I thought it would be awful, but it wasn't.")).toEqual(['~pre-', '~lex+2', '~lex+', '~last+', '~sum+1']);
+    expect(lexical('not good')).toEqual(['~not+', '~lex-1', '~lex-', '~last-', '~sum-1']); // negated positives as in v2
+  });
   it('v3: a negation that reached a lexicon word leaves no marks on the rest of its scope', () => {
     const v3 = featurizerSpec({ char_ngrams: null }, 3);
-    expect(tokenStrings('I do not hate this movie', v3)).toEqual(['i', 'i do', 'do', 'do this', 'this', 'this movie', 'movie', '~not-', '~lex+1', '~lex+', '~last+', '~sum+1']);
+    expect(tokenStrings('I do not hate this movie', v3)).toEqual(['i', 'i do', 'do', 'do this', 'this', 'this movie', 'movie', '~lex+2', '~lex+', '~last+', '~sum+1']);
     expect(tokenStrings('I do not hate this movie', featurizerSpec({ char_ngrams: null }, 2))).toContain('this_neg movie_neg');
     expect(tokenStrings('this is not a plane', v3)).toContain('plane_neg'); // no lexicon word reached: marks stay
   });

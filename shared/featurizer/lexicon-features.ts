@@ -1,5 +1,5 @@
 /**
- * Featurizer v2's lexicon pseudo-tokens: what AFINN-165 and the emoji lexicon say about a text,
+ * Featurizer v2 and v3's lexicon pseudo-tokens: what AFINN-165 and the emoji lexicon say about a text,
  * aware of negation and contrast, as extra word-block tokens ("~lex+3", "~not-", "~last+"…). They
  * go through the same hashed-id path as words, so the graph is unchanged; the model learns their
  * weights from the many words of the training data that hit the lexicon, and emoji (absent from
@@ -175,7 +175,12 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[], versio
       out.push(negated ? `~prenot${s}` : `~pre${s}`);
       continue;
     }
-    if (negated) {
+    if (negated && score < 0 && version >= 3) {
+      // v3: a negated negative word is a moderately good word and nothing else. A token of its own
+      // ("~not-") learns what tweets teach about negation, which is "negative", while "not bad",
+      // "don't worry", "never fails" mean the opposite: the lexicon knows better than that data.
+      out.push('~lex+2', '~lex+');
+    } else if (negated) {
       // Also a mild hit of the other polarity, so "not bad" shares weights with mildly good words.
       const opposite = sign(-score);
       out.push(`~not${s}`, `~lex${opposite}1`, `~lex${opposite}`);
