@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApp } from './app';
 import type { LogLevel } from './logger';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
-import { ortNode } from './runtime/ort-node';
+import { ortNode } from '../shared/ort/node';
 import { describeApiContract } from './test/api-contract';
 import { fixtureModelProvider } from './test/fixture-provider';
 import { TEST_MODEL } from './test/fixtures/test-model-weights';

@@ -11,7 +11,7 @@
  * and the middleware read of them; the code between them is the real one.
  */
 import { createApp } from './app';
-import type { AppDeps } from './env';
+import type { AppDeps } from './deps';
 import { logLine } from './logger';
 import { MemoryMetricsStore } from './metrics/memory-metrics-store';
 import { Metrics } from './metrics/metrics';

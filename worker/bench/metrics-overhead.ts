@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../app';
 import { MinuteCounters } from '../metrics/counters';
 import { createStaticModelProvider } from '../model-provider/model-provider';
-import { startNodeMetrics } from '../runtime/metrics-node';
-import { ortNode } from '../runtime/ort-node';
+import { startNodeMetrics } from '../adapter/node/metrics';
+import { ortNode } from '../../shared/ort/node';
 import { benchTexts } from './lib/texts';
 import { INTAKE_DEFAULTS, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../../shared/settings';
 

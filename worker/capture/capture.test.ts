@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { captureConfigFromEnv } from '../../shared/settings';
 import { createCapture } from './capture';
-import { SqliteRecordBuffer } from './sqlite-buffer';
-import { makeRecords } from './test-records';
+import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
+import { makeRecords } from './records.test-helpers';
 
 describe('createCapture', () => {
   it('buffers without a Hub and says why nothing is flushed', async () => {

@@ -25,9 +25,9 @@ import type { LocalHub } from '../../trainer/local-hub/server';
 import { startTestHub, TOKEN } from '../../trainer/local-hub/test-helpers';
 import { holdoutMetrics } from '../../trainer/model/train-candidate';
 import { loadModelBytes } from '../../trainer/onnx/load-model';
-import { startNodeServer, type NodeServer } from '../node-server';
-import { startNodeCapture, type NodeCapture } from '../runtime/capture-node';
-import { startNodeMetrics, type NodeMetrics } from '../runtime/metrics-node';
+import { startNodeServer, type NodeServer } from '../adapter/node/server';
+import { startNodeCapture, type NodeCapture } from '../adapter/node/capture';
+import { startNodeMetrics, type NodeMetrics } from '../adapter/node/metrics';
 import { formatCount, formatShare } from './charts';
 import { captureConfigFromEnv, monitoringSettingsFromEnv } from '../../shared/settings';
 

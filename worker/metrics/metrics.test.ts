@@ -15,7 +15,7 @@ import { emptyCounts, MinuteCounters } from './counters';
 import { MemoryMetricsStore } from './memory-metrics-store';
 import { Metrics } from './metrics';
 import type { MetricsStore } from './metrics-store';
-import { SqliteMetricsStore } from './sqlite-metrics-store';
+import { SqliteMetricsStore } from '../adapter/node/sqlite-metrics-store';
 import { ALERT_POLICY } from './alert-policy';
 import { MONITORING_DEFAULTS, monitoringSettingsFromEnv } from '../../shared/settings';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createApp } from '../app';
 import { createCapture, type Capture } from '../capture/capture';
 import type { RecordBuffer } from '../capture/record-buffer';
-import { SqliteRecordBuffer } from '../capture/sqlite-buffer';
+import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
 import { fixtureModelProvider } from '../test/fixture-provider';
 import { captureConfigFromEnv, INTAKE_DEFAULTS, type IntakeConfig, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../../shared/settings';
 

@@ -14,7 +14,7 @@ import { createApp, type App } from '../../app';
 import manifest from '../../model/manifest.json';
 import modelBytes from '../../model/model.onnx';
 import { createStaticModelProvider } from '../../model-provider/model-provider';
-import { ortWorkerd } from '../../runtime/ort-workerd';
+import { ortWorkerd } from '../../adapter/workerd/ort';
 import { textSupport } from '../../support/text-support';
 import { detect } from 'tinyld/light';
 import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../../../shared/settings';
