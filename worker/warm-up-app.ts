@@ -12,7 +12,7 @@
  */
 import { createApp } from './app';
 import { INTAKE_DEFAULTS } from './config';
-import type { AppDeps } from './env';
+import type { AppDeps } from './deps';
 import { logLine } from './logger';
 import { MemoryMetricsStore } from './metrics/memory-metrics-store';
 import { Metrics } from './metrics/metrics';
