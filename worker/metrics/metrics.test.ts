@@ -52,6 +52,23 @@ describe('MinuteCounters', () => {
   });
 });
 
+describe('Metrics.flushDue', () => {
+  it('counts the interval from the last flush, or from the first request when built while the clock read 0 (workerd\'s global scope)', () => {
+    const clock = { t: 0 };
+    const m = metricsOn(new MemoryMetricsStore(), clock);
+    m.counters.predictions('v1', [pred('positive', 0.9)], 0.55, T0);
+    clock.t = T0;
+    expect(m.flushDue()).toBe(false); // the first request: not a flush
+    clock.t = T0 + 29_000;
+    expect(m.flushDue()).toBe(false);
+    clock.t = T0 + 30_000;
+    expect(m.flushDue()).toBe(true);
+    const built = metricsOn(new MemoryMetricsStore(), { t: T0 });
+    built.counters.predictions('v1', [pred('positive', 0.9)], 0.55, T0);
+    expect(built.flushDue(T0 + 30_000)).toBe(true);
+  });
+});
+
 describe('SqliteMetricsStore', () => {
   it('sums what several writers add, survives reopening, and rolls old minutes into hours', async () => {
     const path = join(dir, 'shared.sqlite');
