@@ -15,8 +15,9 @@ import { emptyCounts, MinuteCounters } from './counters';
 import { MemoryMetricsStore } from './memory-metrics-store';
 import { Metrics } from './metrics';
 import type { MetricsStore } from './metrics-store';
-import { ALERT_POLICY, MONITORING_DEFAULTS, monitoringSettingsFromEnv } from './settings';
 import { SqliteMetricsStore } from '../adapter/node/sqlite-metrics-store';
+import { ALERT_POLICY } from './alert-policy';
+import { MONITORING_DEFAULTS, monitoringSettingsFromEnv } from '../../shared/settings';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

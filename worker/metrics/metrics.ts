@@ -9,7 +9,7 @@ import type { CaptureStatus } from '../capture/flush-scheduler';
 import { checkServingAlerts, type AlertSummary } from './alerts';
 import { addCounts, emptyCounts, MinuteCounters, minuteOf, type Counts } from './counters';
 import type { BucketCounts, MetricsStore } from './metrics-store';
-import type { AlertPolicy } from './settings';
+import { type AlertPolicy } from './alert-policy';
 
 const HOUR_MINUTES = 60;
 const ROLLUP_EVERY_MS = 3_600_000;
