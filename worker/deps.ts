@@ -63,8 +63,13 @@ export interface Env {
 }
 
 export interface AppDeps {
-  /** Which runtime serves the request, for /health. */
+  /** Which runtime serves the request: a label for /health and the dashboard, never a branch. */
   runtime: 'workerd' | 'node';
+  /**
+   * Keeps the runtime alive until `promise` (work after the response) settles. workerd: the
+   * request's ExecutionContext.waitUntil. Default: nothing (a Node process outlives its requests).
+   */
+  waitUntil?: (c: Context, promise: Promise<unknown>) => void;
   models: ModelProvider;
   /** Default: the defaults of config.ts. */
   config?: ServingConfig;
