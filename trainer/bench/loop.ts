@@ -18,7 +18,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LABELS, type Label } from '../../shared/labels';
-import { captureConfigFromEnv } from '../../worker/capture/config';
 import { startNodeServer } from '../../worker/adapter/node/server';
 import { startNodeCapture } from '../../worker/adapter/node/capture';
 import { textKey } from '../data/clean';
@@ -31,6 +30,7 @@ import { bundledModel } from '../retrain/production-model';
 import { readRetrainConfig } from '../retrain/retrain-config';
 import { runRetrain } from '../retrain/run-retrain';
 import { randomLabel } from '../retrain/test-fixtures';
+import { captureConfigFromEnv } from '../../shared/settings';
 
 const USAGE = `npm run bench:loop -- [options]
 

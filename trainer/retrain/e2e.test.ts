@@ -10,7 +10,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureConfigFromEnv } from '../../worker/capture/config';
 import { startNodeServer, type NodeServer } from '../../worker/adapter/node/server';
 import { startNodeCapture, type NodeCapture } from '../../worker/adapter/node/capture';
 import type { LocalHub } from '../local-hub/server';
@@ -18,6 +17,7 @@ import { startTestHub, TOKEN } from '../local-hub/test-helpers';
 import { readPublishedState } from '../hub/model-repo';
 import type { RetrainResult } from './run-retrain';
 import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from './test-fixtures';
+import { captureConfigFromEnv } from '../../shared/settings';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../shared/labels';
-import { captureConfigFromEnv } from '../../worker/capture/config';
 import { startNodeServer, type NodeServer } from '../../worker/adapter/node/server';
 import { startNodeCapture, type NodeCapture } from '../../worker/adapter/node/capture';
 import { textKey } from '../data/clean';
@@ -23,6 +22,7 @@ import type { RetrainConfig } from '../retrain/retrain-config';
 import type { RetrainResult } from '../retrain/run-retrain';
 import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../retrain/test-fixtures';
 import { selfLabelConfigSchema } from './settings';
+import { captureConfigFromEnv } from '../../shared/settings';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';

@@ -10,11 +10,11 @@
  * process flushes the same oldest records: measured with 3 processes, 2,720 lines for 1,000 records.
  */
 import type { CaptureRecord } from '../../shared/feedback-record';
-import type { CaptureConfig } from './config';
 import type { FlushLedger } from './flush-ledger';
 import { FlushScheduler } from './flush-scheduler';
 import { FlushError, flushOnce } from './hub-flusher';
 import type { RecordBuffer } from './record-buffer';
+import { type CaptureConfig } from '../../shared/settings';
 
 export interface Capture {
   buffer: RecordBuffer;

@@ -1,17 +1,17 @@
 /**
  * Capture on Node: the SQLite buffer file (fsynced before a 202) and a ledger in the same file,
  * so several processes (node:cluster) share one rate-limit window and one flusher; plus an
- * unref'd timer asking for a 'schedule' flush every FLUSH_INTERVAL_SECONDS.
+ * unref'd timer asking for a 'schedule' flush every FLUSH_INTERVAL_S.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CaptureRecord } from '../../../shared/feedback-record';
 import { createCapture, type Capture } from '../../capture/capture';
-import type { CaptureConfig } from '../../capture/config';
 import { SqliteRecordBuffer } from './sqlite-buffer';
 import { SqliteFlushLedger } from './sqlite-ledger';
 import type { Logger } from '../../logger';
 import { logFlush } from '../../capture/log-flush';
+import { type CaptureConfig } from '../../../shared/settings';
 
 export const DEFAULT_CAPTURE_DB_PATH = '.data/capture.sqlite';
 const GATHER_MS = 50;
