@@ -26,11 +26,14 @@ import { readLabelledCsv, type LabelledRow } from '../data/csv';
 import { pushBase } from '../dataset/push-base';
 import { publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { startLocalHub } from '../local-hub/server';
 import { bundledModel } from '../retrain/production-model';
 import { readRetrainConfig } from '../retrain/retrain-config';
 import { runRetrain } from '../retrain/run-retrain';
 import { randomLabel } from '../retrain/test-fixtures';
+
+/** The bench's own local Hub accepts only this token. */
+const TOKEN = 'hf_local_bench_token';
 
 const USAGE = `npm run bench:loop -- [options]
 
@@ -123,7 +126,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
   for (const csv of scenario.corrections) splits.set(datasetName(csv), await readLabelledCsv(join(dirname(csv), 'val.csv')));
 
   const dir = await mkdtemp(join(tmpdir(), 'bench-loop-'));
-  const hub = await startTestHub({ token: TOKEN, dir: join(dir, 'hub') });
+  const hub = await startLocalHub({ token: TOKEN, dir: join(dir, 'hub') });
   const settings = { hubUrl: hub.url, accessToken: TOKEN };
   const [modelRepo, datasetRepo] = ['bench/model', 'bench/data'];
   const capture = startNodeCapture({
