@@ -10,10 +10,11 @@
  */
 import { env as deploymentEnv } from 'cloudflare:workers';
 import { createApp, type App } from './app';
+import { warmUpApp } from './warm-up-app';
 import type { Capture } from './capture/capture';
 import { captureConfigFromEnv } from './capture/config';
 import { intakeConfigFromEnv, servingConfigFromEnv } from './config';
-import type { Env } from './env';
+import type { AppDeps, Env } from './env';
 import { errorBody } from './errors';
 import { consoleLogger } from './logger';
 import manifest from './model/manifest.json';
@@ -107,37 +108,47 @@ function canonicalEnv(env: Env): Env {
   return same;
 }
 
+/** The app's dependencies for an env; throws on invalid vars. */
+function depsFor(env: Env): AppDeps {
+  const vars = env as Record<string, unknown>;
+  const intake = intakeConfigFromEnv(vars);
+  const monitoring = monitoringSettingsFromEnv(vars);
+  return {
+    runtime: 'workerd',
+    models: modelsFor(env).provider,
+    config: servingConfigFromEnv(vars),
+    intake,
+    capture: captureFor(env),
+    // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
+    monitoring,
+    history: modelHistoryFor(hubModelSettingsFromEnv(vars)),
+  };
+}
+
 function appFor(env: Env): App {
   let app = apps.get(env);
   if (!app) {
-    const vars = env as Record<string, unknown>;
-    const intake = intakeConfigFromEnv(vars);
-    const monitoring = monitoringSettingsFromEnv(vars);
-    app = createApp({
-      runtime: 'workerd',
-      models: modelsFor(env).provider,
-      config: servingConfigFromEnv(vars),
-      intake,
-      capture: captureFor(env),
-      // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
-      clientAddress: (c) => c.req.header('cf-connecting-ip'),
-      metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
-      monitoring,
-      history: modelHistoryFor(hubModelSettingsFromEnv(vars)),
-    });
+    app = createApp(depsFor(env));
     apps.set(env, app);
   }
   return app;
 }
 
-// The deployment's app, built while the global scope runs (its routes and schemas cost a few ms).
-// Invalid vars throw again, and are reported, on every request.
+// The deployment's app, built while the global scope runs (its routes and schemas cost a few ms),
+// and a copy of it warmed up with real requests (warm-up-app.ts). Invalid vars throw again, and
+// are reported, on every request.
+let warmUp: Promise<void> | undefined;
 try {
   const app = appFor(deploymentEnv as Env);
   for (const [method, path] of WARM_UP_ROUTES) app.router.match(method, path); // Hono builds its matcher on first use
+  warmUp = warmUpApp(depsFor(deploymentEnv as Env));
 } catch {
   // reported by fetch()
 }
+// A failed warm-up costs the first requests some milliseconds, not the deployment.
+await warmUp?.catch((error: Error) => consoleLogger('warn', { msg: 'warm-up failed', error: error.message }));
 
 export default {
   fetch(request: Request, env: Env, ctx: unknown): Response | Promise<Response> {

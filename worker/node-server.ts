@@ -24,6 +24,8 @@ import { z } from 'zod';
 import type { Server, ServerResponse, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createApp } from './app';
+import type { AppDeps } from './env';
+import { warmUpApp } from './warm-up-app';
 import { forwardedClient } from './client-address';
 import type { Capture } from './capture/capture';
 import { captureConfigFromEnv, type CaptureConfig } from './capture/config';
@@ -109,8 +111,7 @@ export function startNodeServer({
   const hub = hubModel.repo ? createHubModelProvider({ ...hubModel, ort: ortNode, bundled, log }) : null;
   const models: ModelProvider = hub ?? createStaticModelProvider({ ort: ortNode, source: 'bundled', files: bundled });
   const stopChecks = hub ? startModelCheckTimer(hub, 1_000) : () => {};
-  const ready = warm ? warmUp(models).catch((error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` })) : Promise.resolve();
-  const app = createApp({
+  const deps: AppDeps = {
     runtime: 'node',
     models,
     config: { ...SERVING_DEFAULTS, ...config },
@@ -124,7 +125,15 @@ export function startNodeServer({
     clientAddress: (c) => forwardedClient(c.req.header('x-forwarded-for'), trustProxyHops) ?? getConnInfo(c).remote.address,
     log,
     startedAt: Date.now(),
-  });
+  };
+  const app = createApp(deps);
+  const ready = warm
+    ? warmUp(models).then(
+        // The model works: a failed app warm-up only costs the first requests some milliseconds.
+        () => warmUpApp(deps).catch((error: Error) => log('warn', { msg: `warm-up failed: ${error.message}` })),
+        (error: Error) => log('error', { msg: `model warm-up failed: ${error.message}` }),
+      )
+    : Promise.resolve();
   const maxBodyBytes = config.maxBodyBytes ?? SERVING_DEFAULTS.maxBodyBytes;
   // No connection is accepted before the model is loaded and warm.
   return ready.then(
