@@ -1,13 +1,6 @@
 /**
- * The Hono app: the routes @huggingface/hub calls for what this project does (createRepo,
- * commit/uploadFiles, downloadFile/fileDownloadInfo, modelInfo/datasetInfo/spaceInfo,
- * listFiles, listCommits), each named for the request log and fault injection.
- *
- *   /api/...                                  JSON API (create, info, tree, commits, preupload, commit)
- *   /{owner}/{name}.git/info/lfs/objects/batch   git-lfs batch API (datasets: /datasets/..., spaces: /spaces/...)
- *   /_lfs/...                                 where LFS bytes are PUT (the Hub uses presigned S3 URLs)
- *   /{owner}/{name}/resolve/{rev}/{path}      file downloads (datasets: /datasets/..., spaces: /spaces/...)
- *   /_admin/faults                            fault injection over HTTP, for a hub in another process
+ * The Hono app: the routes @huggingface/hub calls for what this project does (the table in
+ * README.md), each named for the request log and fault injection, plus `/_admin/faults`.
  */
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';

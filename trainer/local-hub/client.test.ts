@@ -103,6 +103,8 @@ describe('local hub with the real @huggingface/hub client', () => {
     expect(part.headers.get('x-linked-size')).toBe(String(model1.byteLength));
     expect(Buffer.from(await part.arrayBuffer()).equals(model1.subarray(10, 20))).toBe(true);
     expect((await fetch(`${hub.url}/acme/sentiment/resolve/main/model.onnx`, { headers: { Range: `bytes=${model1.byteLength}-` } })).status).toBe(416);
+    const head = await fetch(`${hub.url}/acme/sentiment/resolve/main/manifest.json`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), head.headers.get('x-repo-commit')]).toEqual([200, String(manifest1.length), firstSha]);
   });
 
   it('answers 404 in the Hub shape for unknown files, revisions, repos and endpoints', async () => {

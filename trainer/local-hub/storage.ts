@@ -45,17 +45,13 @@ export class RepoStore {
   constructor(readonly dir: string) {}
 
   async init(): Promise<void> {
-    await rm(this.tmpDir, { recursive: true, force: true });
-    await mkdir(this.tmpDir, { recursive: true });
-  }
-
-  get tmpDir(): string {
-    return join(this.dir, 'tmp');
+    await rm(join(this.dir, 'tmp'), { recursive: true, force: true });
+    await mkdir(join(this.dir, 'tmp'), { recursive: true });
   }
 
   /** A fresh path in the scratch area (same filesystem as the repos, so rename is atomic). */
   tmpPath(): string {
-    return join(this.tmpDir, randomBytes(12).toString('hex'));
+    return join(this.dir, 'tmp', randomBytes(12).toString('hex'));
   }
 
   repoDir(ref: RepoRef): string {
