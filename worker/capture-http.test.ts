@@ -2,7 +2,6 @@
  * Feedback end to end on Node, over loopback HTTP: the Node server with its SQLite buffer, the
  * real @huggingface/hub client, and the local Hub stand-in (trainer/local-hub) as the dataset repo.
  */
-import { MONITORING_DEFAULTS } from './metrics/settings';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -11,10 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
-import { captureConfigFromEnv } from './capture/config';
-import { readShards } from './capture/hub-test-helpers';
-import { startNodeServer, type NodeServer } from './node-server';
-import { startNodeCapture, type NodeCapture } from './runtime/capture-node';
+import { readShards } from './capture/hub.test-helpers';
+import { startNodeServer, type NodeServer } from './adapter/node/server';
+import { startNodeCapture, type NodeCapture } from './adapter/node/capture';
+import { captureConfigFromEnv, MONITORING_DEFAULTS } from '../shared/settings';
 
 const quiet = () => {};
 const TOKEN = 'hf_capture_http_test';
@@ -33,7 +32,7 @@ const ADMIN_KEY = 'capture-http-admin-key';
 /** A server + capture on its own SQLite file and dataset repo. */
 async function start(env: Record<string, string> = {}, path = join(dir, `buffer-${++serial}.sqlite`)) {
   const repo = `acme/feedback-${serial}-${Date.now()}`;
-  const config = captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: repo, FLUSH_BACKOFF_BASE_SECONDS: '0.01', FLUSH_BACKOFF_CAP_SECONDS: '0.05', ...env });
+  const config = captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: repo, FLUSH_BACKOFF_BASE_S: '0.01', FLUSH_BACKOFF_CAP_S: '0.05', ...env });
   const node: NodeCapture = startNodeCapture({ path, config, log: quiet });
   const server: NodeServer = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, warm: false, config: { logRequests: false }, monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY }, intake: { feedbackRatePerMinute: 0, lowConfidenceLogging: false }, capture: node.capture });
   const target = { hubUrl: hub.url, accessToken: TOKEN, repo: { type: 'dataset' as const, name: repo } };
@@ -112,7 +111,7 @@ describe('feedback over HTTP into the dataset repo', () => {
   it('loses nothing when the server is killed (SIGKILL) between the 202s and a flush; a restart on the same file delivers it all', async () => {
     const path = join(dir, 'crash.sqlite');
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./node-main.ts', import.meta.url))], {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./adapter/node/main.ts', import.meta.url))], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // No Hub settings: the child only buffers (flushes fail visibly), so every record is in the file at the kill.
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CAPTURE_DB_PATH: path, LOG_REQUESTS: 'false', FEEDBACK_RATE_LIMIT_PER_MINUTE: '0', HF_TOKEN: '', HF_DATASET_REPO: '', HF_ENDPOINT: '' },

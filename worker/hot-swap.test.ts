@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
-import { publishVersion } from './model-provider/hub-test-helpers';
-import { startNodeServer, type NodeServer } from './node-server';
+import { publishVersion } from './model-provider/hub.test-helpers';
+import { startNodeServer, type NodeServer } from './adapter/node/server';
 
 const REPO = 'team/sentiment-live';
 const hub = useTestHub();

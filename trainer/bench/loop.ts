@@ -18,9 +18,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LABELS, type Label } from '../../shared/labels';
-import { captureConfigFromEnv } from '../../worker/capture/config';
-import { startNodeServer } from '../../worker/node-server';
-import { startNodeCapture } from '../../worker/runtime/capture-node';
+import { startNodeServer } from '../../worker/adapter/node/server';
+import { startNodeCapture } from '../../worker/adapter/node/capture';
 import { textKey } from '../data/clean';
 import { readLabelledCsv, type LabelledRow } from '../data/csv';
 import { pushBase } from '../dataset/push-base';
@@ -31,6 +30,7 @@ import { bundledModel } from '../retrain/production-model';
 import { readRetrainConfig } from '../retrain/retrain-config';
 import { runRetrain } from '../retrain/run-retrain';
 import { randomLabel } from '../retrain/test-fixtures';
+import { captureConfigFromEnv } from '../../shared/settings';
 
 /** The bench's own local Hub accepts only this token. */
 const TOKEN = 'hf_local_bench_token';

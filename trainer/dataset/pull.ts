@@ -11,8 +11,8 @@ import { dirname, join } from 'node:path';
 import { datasetInfo, downloadFile, listFiles, type RepoDesignation } from '@huggingface/hub';
 import { z } from 'zod';
 import { DATASET_RECORD_KINDS } from '../../shared/feedback-record';
-import type { HubSettings } from '../hub/hub-settings';
 import { BASE_FILES } from './push-base';
+import { type HubSettings } from '../../shared/settings';
 
 export const PULL_MANIFEST = 'revision.json';
 

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { commit, createRepo, type RepoDesignation } from '@huggingface/hub';
 import { parseLabelledCsv } from '../data/csv';
-import type { HubSettings } from '../hub/hub-settings';
 import { renderDatasetCard } from './dataset-card';
+import { type HubSettings } from '../../shared/settings';
 
 export const BASE_FILES = { train: 'base/train.csv', validation: 'base/validation.csv' } as const;
 

@@ -4,7 +4,7 @@
  */
 import { commit, createRepo, downloadFile, modelInfo, type RepoDesignation } from '@huggingface/hub';
 import { manifestSchema, type Manifest } from '../../shared/manifest';
-import type { HubSettings } from './hub-settings';
+import { type HubSettings } from '../../shared/settings';
 
 export const MODEL_FILES = {
   model: 'model.onnx',

@@ -10,13 +10,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureConfigFromEnv } from '../../worker/capture/config';
-import { startNodeServer, type NodeServer } from '../../worker/node-server';
-import { startNodeCapture, type NodeCapture } from '../../worker/runtime/capture-node';
+import { startNodeServer, type NodeServer } from '../../worker/adapter/node/server';
+import { startNodeCapture, type NodeCapture } from '../../worker/adapter/node/capture';
 import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { readPublishedState } from '../hub/model-repo';
 import type { RetrainResult } from './run-retrain';
 import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from './test-fixtures';
+import { captureConfigFromEnv } from '../../shared/settings';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';

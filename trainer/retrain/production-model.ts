@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { manifestSchema, type Manifest } from '../../shared/manifest';
-import type { HubSettings } from '../hub/hub-settings';
 import { downloadModel, type PublishedState } from '../hub/model-repo';
+import { type HubSettings } from '../../shared/settings';
 
 const BUNDLED_MODEL_DIR = new URL('../../worker/model/', import.meta.url);
 

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadVerifiedModel } from '../model-provider/load-verified-model';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 import { exitOnHelp } from './lib/cli';
 import { benchTexts } from './lib/texts';
 

@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startLocalHub } from '../../trainer/local-hub/server';
-import { publishVersion, TOKEN } from '../model-provider/hub-test-helpers';
+import { publishVersion, TOKEN } from '../model-provider/hub.test-helpers';
 import { buildBundle, readWranglerToml, writeWorkerdConfig } from './lib/bundle';
 import { workerdMemoryProbe } from './lib/isolate-memory';
 import { cpuNs, freePort, sleep, spawnGroup, type Spawned } from './lib/procs';

@@ -8,7 +8,8 @@
  * add fields; what a line lacks shows as unknown, and a line that is not JSON is skipped.
  */
 import { HubFiles } from '../model-provider/hub-files';
-import { PUBLIC_HUB_URL, type HubModelSettings } from '../model-provider/hub-settings';
+import { PUBLIC_HUB_URL } from '../../shared/hub-endpoint';
+import { type HubModelSettings } from '../../shared/settings';
 
 export const HISTORY_PATH = 'metrics/history.jsonl';
 

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SentimentModel } from '../../shared/sentiment-model';
 import { negateWeights } from '../../trainer/export/negate-weights';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
-import { MONITORING_DEFAULTS } from '../metrics/settings';
-import { startNodeServer, type NodeServer } from '../node-server';
-import { ortNode } from '../runtime/ort-node';
+import { startNodeServer, type NodeServer } from '../adapter/node/server';
+import { ortNode } from '../../shared/ort/node';
 import { CanaryCheckError, checkCanaries } from './canary-check';
-import { bundledModel, publishVersion, TOKEN } from './hub-test-helpers';
+import { bundledModel, publishVersion, TOKEN } from './hub.test-helpers';
+import { MONITORING_DEFAULTS } from '../../shared/settings';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { featurizerSpec } from '../../shared/featurizer/index';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, type Published, modelDownloads } from './hub-test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, type Published, modelDownloads } from './hub.test-helpers';
 
 // Each test publishes the 8.4 MB model and creates ORT sessions: seconds on a busy 2-CPU machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 30_000 });

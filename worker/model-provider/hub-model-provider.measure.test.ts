@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
-import { hubProvider, publishVersion } from './hub-test-helpers';
+import { hubProvider, publishVersion } from './hub.test-helpers';
 
 const hub = useTestHub();
 

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
-import { hubProvider, TOKEN } from './hub-test-helpers';
+import { hubProvider, TOKEN } from './hub.test-helpers';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, modelDownloads } from './hub-test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, modelDownloads } from './hub.test-helpers';
 import { startModelCheckTimer } from './check-timer';
 import { memoryModelFileCache } from './model-file-cache';
 

@@ -9,9 +9,9 @@
 import { expect, it, vi } from 'vitest';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { wasmMemoryBytes } from '../runtime/wasm-memory';
-import { bundledFiles, hubProvider, publishVersion } from './hub-test-helpers';
+import { bundledFiles, hubProvider, publishVersion } from './hub.test-helpers';
 import { loadVerifiedModel } from './load-verified-model';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 
 const REPO = 'team/swap-under-load';
 const MiB = 2 ** 20;
