@@ -12,6 +12,8 @@ export type BatchFn<I, O> = (inputs: readonly I[]) => Promise<readonly O[]>;
  * ("Cannot perform I/O on behalf of a different request"), so there each call runs on its own.
  */
 const onWorkers = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers';
+// Looked up on globalThis: shared/ is compiled without Node's types.
+const { setImmediate } = globalThis as { setImmediate?: (fn: () => void) => unknown };
 const nextTurn = !onWorkers && typeof setImmediate === 'function' ? (fn: () => void) => void setImmediate(fn) : null;
 
 export function coalesce<I, O>(run: BatchFn<I, O>, maxBatch = 64): (input: I) => Promise<O> {
