@@ -41,6 +41,7 @@ export function createApp(options: AppDeps): App {
     monitoring: MONITORING_DEFAULTS,
     history: null,
     clientAddress: () => undefined,
+    waitUntil: () => {},
     ...options,
   };
   const { config, log } = deps;

@@ -21,8 +21,13 @@ import { type IntakeConfig, type MonitoringSettings, type ServingConfig } from '
 export type Env = Partial<Cloudflare.Env> & { readonly [variable: string]: unknown };
 
 export interface AppDeps {
-  /** Which runtime serves the request, for /health. */
+  /** Which runtime serves the request: a label for /health and the dashboard, never a branch. */
   runtime: 'workerd' | 'node';
+  /**
+   * Keeps the runtime alive until `promise` (work after the response) settles. workerd: the
+   * request's ExecutionContext.waitUntil. Default: nothing (a Node process outlives its requests).
+   */
+  waitUntil?: (c: Context, promise: Promise<unknown>) => void;
   models: ModelProvider;
   /** Default: SERVING_DEFAULTS (shared/settings). */
   config?: ServingConfig;

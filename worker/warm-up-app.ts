@@ -42,6 +42,7 @@ async function send(deps: AppDeps, rounds: number, request: MakeRequest): Promis
     captureError: null,
     // Its own rate-limit buckets, under no client's address (Node's would need a socket).
     clientAddress: () => undefined,
+    waitUntil: () => {},
     metrics: new Metrics({ store: new MemoryMetricsStore(), policy: ALERT_POLICY, lowConfidenceThreshold: (deps.intake ?? INTAKE_DEFAULTS).lowConfidenceThreshold, ...monitoring }),
     // Formats the line as the console logger does, and drops it.
     log: (level, fields) => void logLine(level, fields),

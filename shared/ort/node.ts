@@ -22,4 +22,5 @@ export function compileOrtWasm(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-export const ortNode: OrtRuntime = ortRuntime(ort, precompiledWasm(ort, compileOrtWasm));
+/** setImmediate runs after the poll phase, so requests read in the same turn share one ORT run. */
+export const ortNode: OrtRuntime = { ...ortRuntime(ort, precompiledWasm(ort, compileOrtWasm)), nextTurn: (fn) => void setImmediate(fn) };

@@ -21,14 +21,24 @@ export interface Capture {
   scheduler: FlushScheduler;
   /** Store records durably; resolves once they would survive a crash. */
   accept(records: readonly CaptureRecord[]): Promise<void>;
-  /**
-   * For records nobody waits on (low-confidence logging): a runtime may gather them for a few
-   * milliseconds and store them together (one fsync for many requests on Node). Absent: accept.
-   */
-  acceptSoon?(records: readonly CaptureRecord[]): Promise<void>;
+  /** For records nobody waits on (low-confidence logging); `accept` unless the runtime gathers them. */
+  acceptSoon(records: readonly CaptureRecord[]): Promise<void>;
 }
 
-export function createCapture(options: { buffer: RecordBuffer; config: CaptureConfig; ledger?: FlushLedger; fetch?: typeof fetch; now?: () => number }): Capture {
+export interface CaptureOptions {
+  buffer: RecordBuffer;
+  config: CaptureConfig;
+  ledger?: FlushLedger;
+  /**
+   * How the runtime stores records nobody waits on: it may gather them for a few milliseconds and
+   * append them together (one fsync for many requests on Node). Default: append at once.
+   */
+  acceptSoon?: (records: readonly CaptureRecord[]) => Promise<void>;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export function createCapture(options: CaptureOptions): Capture {
   const { buffer, config } = options;
   const hub = config.hub;
   const scheduler = new FlushScheduler({
@@ -47,5 +57,6 @@ export function createCapture(options: { buffer: RecordBuffer; config: CaptureCo
           throw new FlushError('capture is not configured: set HF_TOKEN and HF_DATASET_REPO (records are kept until then)', false);
         },
   });
-  return { buffer, scheduler, accept: (records) => buffer.append(records) };
+  const accept = (records: readonly CaptureRecord[]) => buffer.append(records);
+  return { buffer, scheduler, accept, acceptSoon: options.acceptSoon ?? accept };
 }

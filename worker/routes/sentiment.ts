@@ -158,7 +158,7 @@ function recordLowConfidence(
   afterResponse(c, log, 'low-confidence logging', async () => {
     const now = new Date();
     const records: CaptureRecord[] = chosen.map((i) => newLowConfidenceRecord({ text: textForStorage(texts[i]), ...predictions[i], model_version: modelVersion }, now));
-    await (capture.acceptSoon ?? capture.accept)(records);
+    await capture.acceptSoon(records);
     await capture.scheduler.maybeFlush('size');
   });
 }

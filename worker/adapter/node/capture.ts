@@ -56,11 +56,10 @@ export function startNodeCapture({ path = DEFAULT_CAPTURE_DB_PATH, config, log, 
     buffer.close();
     throw error;
   }
-  const capture = createCapture({ buffer, ledger, config, fetch });
   // Low-confidence records: one append (one transaction, one fsync) per GATHER_MS instead of one
   // per event-loop turn, so logging costs the prediction path almost nothing under load.
   let gathered: { records: CaptureRecord[]; done: Promise<void> } | null = null;
-  capture.acceptSoon = (records) => {
+  const acceptSoon = (records: readonly CaptureRecord[]): Promise<void> => {
     if (!gathered) {
       const batch: { records: CaptureRecord[]; done: Promise<void> } = { records: [], done: Promise.resolve() };
       batch.done = new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS)).then(() => {
@@ -73,6 +72,7 @@ export function startNodeCapture({ path = DEFAULT_CAPTURE_DB_PATH, config, log, 
     gathered.records.push(...records);
     return gathered.done;
   };
+  const capture = createCapture({ buffer, ledger, config, acceptSoon, fetch });
   const timer = setInterval(() => {
     capture.scheduler.maybeFlush('schedule').then((outcome) => logFlush(log, outcome));
   }, config.intervalMs);

@@ -18,7 +18,7 @@ import { consoleLogger } from '../../logger';
 import manifest from '../../model/manifest.json';
 import modelBytes from '../../model/model.onnx';
 import { createHubModelProvider, type HubModelProvider } from '../../model-provider/hub-model-provider';
-import { cacheApiModelFileCache, type CacheLike } from '../../model-provider/model-file-cache';
+import { cacheApiModelFileCache, type CacheLike } from './cache-api-file-cache';
 import { loadVerifiedModel } from '../../model-provider/load-verified-model';
 import { createStaticModelProvider, type LoadedModel, type ModelProvider } from '../../model-provider/model-provider';
 import { warmUpModel } from '../../model-provider/warm-up';
@@ -125,6 +125,7 @@ function depsFor(env: Env): AppDeps {
     capture: captureFor(env),
     // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
     clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    waitUntil: (c, promise) => c.executionCtx.waitUntil(promise),
     metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
     monitoring,
     history: modelHistoryFor(hubModelSettingsFromEnv(env)),
