@@ -25,12 +25,15 @@ import { readLabelledCsv, type LabelledRow } from '../trainer/data/csv';
 import { pushBase } from '../trainer/dataset/push-base';
 import { publishFiles, readPublishedState } from '../trainer/hub/model-repo';
 import { releaseFiles } from '../trainer/hub/release';
-import { startTestHub, TOKEN } from '../trainer/local-hub/test-helpers';
+import { startLocalHub } from '../trainer/local-hub/server';
 import { bundledModel } from '../trainer/retrain/production-model';
 import { readRetrainConfig } from '../trainer/retrain/retrain-config';
 import { runRetrain } from '../trainer/retrain/run-retrain';
 import { randomLabel } from '../trainer/retrain/test-fixtures';
 import { captureConfigFromEnv } from '../shared/settings';
+
+/** The bench's own local Hub accepts only this token. */
+const TOKEN = 'hf_local_bench_token';
 
 const USAGE = `npm run bench:loop -- [options]
 
@@ -123,7 +126,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
   for (const csv of scenario.corrections) splits.set(datasetName(csv), await readLabelledCsv(join(dirname(csv), 'val.csv')));
 
   const dir = await mkdtemp(join(tmpdir(), 'bench-loop-'));
-  const hub = await startTestHub({ token: TOKEN, dir: join(dir, 'hub') });
+  const hub = await startLocalHub({ token: TOKEN, dir: join(dir, 'hub') });
   const settings = { hubUrl: hub.url, accessToken: TOKEN };
   const [modelRepo, datasetRepo] = ['bench/model', 'bench/data'];
   const capture = startNodeCapture({

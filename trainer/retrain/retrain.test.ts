@@ -6,8 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalHub } from '../local-hub/server';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { parseHistory } from '../hub/history';
 import { readPublishedState } from '../hub/model-repo';
 import type { RetrainConfig } from './retrain-config';
@@ -15,7 +14,7 @@ import { runRetrain, type RetrainOptions } from './run-retrain';
 import { renderSummary } from './summary';
 import { corrections, mistakesOf, publishBaseModel, randomLabel, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeFeedbackShard } from './test-fixtures';
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 let config: RetrainConfig;
 /** 600 corrections of texts the small production model gets wrong (the same model every scenario: training is deterministic). */
@@ -40,12 +39,10 @@ async function scenario() {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'retrain-'));
-  hub = await startTestHub({ token: TOKEN });
   config = await smallBaseConfig(dir, 1500);
 }, 60_000);
 
 afterAll(async () => {
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
