@@ -84,7 +84,10 @@ export function hubApp(deps: HubDeps): Hono<HubEnv> {
     return c.json({ faults: [] });
   });
 
-  app.notFound((c) => errorResponse(new HubError(404, `local-hub does not implement ${c.req.method} ${c.req.path} (see trainer/local-hub/README.md)`)));
+  app.notFound((c) => {
+    deps.log?.(`${c.req.method} ${c.req.path} 404 (not implemented)`);
+    return errorResponse(new HubError(404, `local-hub does not implement ${c.req.method} ${c.req.path} (see trainer/local-hub/README.md)`));
+  });
   app.onError((err) => {
     if (err instanceof HubError) return errorResponse(err);
     if (err instanceof HTTPException) return err.getResponse();

@@ -38,9 +38,11 @@ describe('local-hub CLI', () => {
       });
       expect(res.status).toBe(200);
       expect((await fetch(`${url}/api/models/o/r`)).status).toBe(200);
+      expect((await fetch(`${url}/api/whoami-v2`)).status).toBe(404);
       await new Promise((r) => setTimeout(r, 100));
       expect(out).toMatch(/POST \/api\/repos\/create 200/);
       expect(out).toMatch(/GET \/api\/models\/o\/r 200/);
+      expect(out).toMatch(/GET \/api\/whoami-v2 404 \(not implemented\)/);
       expect(out).toContain('only the token in LOCAL_HUB_TOKEN');
       expect(out).not.toContain('hf_cli_secret');
     } finally {
