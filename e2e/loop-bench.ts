@@ -137,8 +137,11 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
     log: () => {},
   });
   let server: Awaited<ReturnType<typeof startNodeServer>> | undefined;
+  /** The bundled model, published as v1 of the scenario's model repo: "before". */
+  let shipped = '';
   try {
     const { bytes, manifest } = await bundledModel();
+    shipped = `${manifest.version} (featurizer v${manifest.featurizer.version})`;
     await publishFiles(modelRepo, settings, releaseFiles(modelRepo, bytes, manifest, await readPublishedState(modelRepo, settings), { reason: 'benchmark: the shipped model' }), null);
     const config = await readRetrainConfig();
     if (values['correction-weight']) config.correction_weight = Number(values['correction-weight']);
@@ -223,6 +226,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
       corrections: scenario.corrections,
       poison: scenario.poison ?? null,
       replayed_rows: replayed.length,
+      shipped_model: shipped,
       correction_weight: config.correction_weight,
       class_balance: config.class_balance,
       served_after: await servedVersion(),
