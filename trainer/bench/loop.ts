@@ -134,10 +134,11 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
   let server: Awaited<ReturnType<typeof startNodeServer>> | undefined;
   try {
     const { bytes, manifest } = await bundledModel();
-    await publishFiles(modelRepo, settings, releaseFiles(modelRepo, bytes, manifest, await readPublishedState(modelRepo, settings), { reason: 'benchmark: the shipped model' }), null);
+    const files = releaseFiles(modelRepo, bytes, manifest, await readPublishedState({ ...settings, repo: modelRepo }), { reason: 'benchmark: the shipped model' });
+    await publishFiles({ ...settings, repo: modelRepo, files, parentCommit: null });
     const config = await readRetrainConfig();
     if (values['correction-weight']) config.correction_weight = Number(values['correction-weight']);
-    await timed('push_base', () => pushBase({ repo: datasetRepo, hub: settings, train: config.base.train, validation: config.base.holdout, log }));
+    await timed('push_base', () => pushBase({ ...settings, repo: datasetRepo, train: config.base.train, validation: config.base.holdout, log }));
     server = await startNodeServer({
       port: 0,
       hostname: '127.0.0.1',

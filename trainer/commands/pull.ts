@@ -18,7 +18,7 @@ export async function pullCommand(argv: string[]): Promise<void> {
   });
   const repo = values['dataset-repo'];
   if (!repo) throw new UsageError(`missing --dataset-repo (or HF_DATASET_REPO)\nusage: ${usage}`);
-  const pulled = await pullDataset(repo, hubSettings(process.env, values['hub-url']), values.out, (message) => console.error(`[pull] ${message}`));
+  const pulled = await pullDataset({ ...hubSettings(process.env, values['hub-url']), repo, dir: values.out, log: (message) => console.error(`[pull] ${message}`) });
   const records = await readDatasetRecords(values.out, pulled);
   console.log(
     JSON.stringify(

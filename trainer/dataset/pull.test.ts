@@ -45,7 +45,7 @@ afterAll(async () => {
 describe('pullDataset', () => {
   it('copies every shard at the head revision, records it, and reads each record once', async () => {
     const out = join(dir, 'first');
-    const pulled = await pullDataset(REPO, { hubUrl: hub.url, accessToken: TOKEN }, out, quiet);
+    const pulled = await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, dir: out, log: quiet });
     expect(pulled.revision).toMatch(/^[0-9a-f]{40}$/);
     expect(pulled.files).toEqual(['feedback/2026/11/20/120000000-a.jsonl', 'feedback/2026/11/21/120000000-b.jsonl', 'low_confidence/2026/11/21/120000000-b.jsonl']);
     expect(await readPullManifest(out)).toEqual(pulled);
@@ -59,16 +59,16 @@ describe('pullDataset', () => {
 
   it('does not download a shard it already has (shards are never rewritten)', async () => {
     const out = join(dir, 'cached');
-    await pullDataset(REPO, { hubUrl: hub.url, accessToken: TOKEN }, out, quiet);
+    await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, dir: out, log: quiet });
     const downloads = hub.requests.count({ route: 'resolve' });
-    const again = await pullDataset(REPO, { hubUrl: hub.url, accessToken: TOKEN }, out, quiet);
+    const again = await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, dir: out, log: quiet });
     expect(again.files).toHaveLength(3);
     expect(hub.requests.count({ route: 'resolve' })).toBe(downloads);
     expect(JSON.parse(await readFile(join(out, 'revision.json'), 'utf8')).revision).toBe(again.revision);
   });
 
   it('treats a dataset repo that does not exist yet as "no feedback so far"', async () => {
-    const pulled = await pullDataset('team/nothing-yet', { hubUrl: hub.url, accessToken: TOKEN }, join(dir, 'none'), quiet);
+    const pulled = await pullDataset({ repo: 'team/nothing-yet', hubUrl: hub.url, accessToken: TOKEN, dir: join(dir, 'none'), log: quiet });
     expect(pulled).toMatchObject({ revision: null, files: [] });
   });
 });

@@ -13,7 +13,7 @@ import type { CaptureRecord } from '../../shared/feedback-record';
 import type { CaptureConfig } from './config';
 import type { FlushLedger } from './flush-ledger';
 import { FlushScheduler } from './flush-scheduler';
-import { FlushError, flushOnce } from './hub-flusher';
+import { FlushError, flushOnce, type FlushOptions, type FlushResult } from './hub-flusher';
 import type { RecordBuffer } from './record-buffer';
 
 export interface Capture {
@@ -28,8 +28,19 @@ export interface Capture {
   acceptSoon?(records: readonly CaptureRecord[]): Promise<void>;
 }
 
-export function createCapture(options: { buffer: RecordBuffer; config: CaptureConfig; ledger?: FlushLedger; fetch?: typeof fetch; now?: () => number }): Capture {
-  const { buffer, config } = options;
+export interface CaptureOptions {
+  buffer: RecordBuffer;
+  config: CaptureConfig;
+  ledger?: FlushLedger;
+  /** Passed on to `flush` (Hub calls). */
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** What one flush does; default flushOnce (a commit to the dataset repo). Tests and runtimes may bring their own. */
+  flush?: (options: FlushOptions) => Promise<FlushResult>;
+}
+
+export function createCapture(options: CaptureOptions): Capture {
+  const { buffer, config, flush = flushOnce } = options;
   const hub = config.hub;
   const scheduler = new FlushScheduler({
     buffer,
@@ -42,7 +53,7 @@ export function createCapture(options: { buffer: RecordBuffer; config: CaptureCo
     leaseMs: config.timeoutMs + 60_000,
     secrets: hub ? [hub.accessToken] : [],
     flush: hub
-      ? () => flushOnce({ buffer, hub, maxRecords: config.maxRecords, fetch: options.fetch, now: options.now, timeoutMs: config.timeoutMs })
+      ? () => flush({ buffer, hub, maxRecords: config.maxRecords, fetch: options.fetch, now: options.now, timeoutMs: config.timeoutMs })
       : async () => {
           throw new FlushError('capture is not configured: set HF_TOKEN and HF_DATASET_REPO (records are kept until then)', false);
         },

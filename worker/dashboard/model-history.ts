@@ -7,10 +7,11 @@
  * Lines are read for display, leniently: the trainer writes them (trainer/hub/history.ts) and may
  * add fields; what a line lacks shows as unknown, and a line that is not JSON is skipped.
  */
+import { MODEL_REPO_FILES } from '../../shared/hub-repos';
 import { HubFiles } from '../model-provider/hub-files';
 import { PUBLIC_HUB_URL, type HubModelSettings } from '../model-provider/hub-settings';
 
-export const HISTORY_PATH = 'metrics/history.jsonl';
+const HISTORY_PATH = MODEL_REPO_FILES.history;
 
 /** What the dashboard shows of one line. */
 export interface HistoryEntry {
