@@ -9,6 +9,14 @@ import { stdoutLogger } from './runtime/buffered-logger';
 import { runClusterPrimary } from './runtime/node-cluster';
 import { compileOrtWasm } from './runtime/ort-node';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`usage: npm run start:node      (node dist/node-server.mjs in the Docker image)
+
+The API on Node, configured only by environment variables: PORT (7860), HOST (0.0.0.0),
+WEB_CONCURRENCY (processes), MODEL_DIR, HF_* and the rest of the README's Configuration table.`);
+  process.exit(0);
+}
+
 // node-server.ts validates WEB_CONCURRENCY with everything else; a bad value serves alone and fails there.
 const workers = Number(process.env.WEB_CONCURRENCY ?? 1);
 

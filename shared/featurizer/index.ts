@@ -288,8 +288,3 @@ function charNgramChunks(normalized: string, mode: FeaturizerOptions['char_mode'
   if (mode === 'char') return [` ${normalized} `];
   return normalized.split(' ').map((word) => ` ${word} `);
 }
-
-/** One-off convenience; reuse a Featurizer instance on hot paths. */
-export function featurize(text: string, spec: FeaturizerSpec): TextTokens {
-  return new Featurizer(spec).tokens(text);
-}

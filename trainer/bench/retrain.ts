@@ -23,7 +23,15 @@ import { renderSummary } from '../retrain/summary';
 import { corrections, writeFeedbackShard } from '../retrain/test-fixtures';
 
 const OUT = 'trainer/bench/results/retrain.json';
-const { values } = parseArgs({ options: { feedback: { type: 'string', default: '../shared/data/sst3/train.csv' }, rows: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({ options: { feedback: { type: 'string', default: '../shared/data/sst3/train.csv' }, rows: { type: 'string', default: '5000' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log(`usage: npm run bench:retrain [-- --feedback <text,label CSV>] [--rows 5000]
+
+One full retrain (pull, merge, train, evaluate, publish) against the local Hub stand-in, on the base
+dataset plus --rows feedback rows from --feedback (default ../shared/data/sst3/train.csv).
+Writes ${OUT}.`);
+  process.exit(0);
+}
 const rows = Number(values.rows);
 
 const feedbackRows = (await readLabelledCsv(values.feedback!).catch((error) => {

@@ -26,7 +26,15 @@ import { runSelfLabel } from '../self-label/run-self-label';
 import { resolveEndpoint, selfLabelConfigSchema, type HeuristicSettings } from '../self-label/settings';
 import { readBack, writeShard } from '../self-label/test-helpers';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'trainer/bench/results/self-label.json' }, data: { type: 'string', default: 'datasets/tweeteval/val.csv' }, 'wrong-rate': { type: 'string', default: '0.3' }, audit: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { out: { type: 'string', default: 'trainer/bench/results/self-label.json' }, data: { type: 'string', default: 'datasets/tweeteval/val.csv' }, 'wrong-rate': { type: 'string', default: '0.3' }, audit: { type: 'string', default: '50' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log(`usage: npm run bench:self-label [-- --data datasets/tweeteval/val.csv] [--wrong-rate 0.3] [--audit 50] [--out trainer/bench/results/self-label.json]
+
+How precise the kept self-labels are when the labeller (the local stand-in) is wrong --wrong-rate of the
+time, per error model and per combination of heuristics, through the real pipeline. --audit texts also
+get their true label as user feedback, for the human-agreement check.`);
+  process.exit(0);
+}
 const wrongRate = Number(values['wrong-rate']);
 const AUDIT = Number(values.audit);
 

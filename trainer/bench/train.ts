@@ -17,6 +17,15 @@ import { computeMetrics } from '../evaluate/metrics';
 import { labelIndex } from '../../shared/labels';
 import type { FeaturizerVersion } from '../../shared/featurizer/index';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`usage: npm run bench:train [-- --no-baseline]
+
+Trains the default model (trainer/configs/default.json) on datasets/tweeteval/train.csv with its
+featurizer and with featurizer v1, then scikit-learn on the same split (python3-sklearn from Debian;
+--no-baseline skips it). Prints and writes trainer/bench/results/train.json.`);
+  process.exit(0);
+}
+
 const TRAIN = 'datasets/tweeteval/train.csv';
 const VALIDATION = 'datasets/tweeteval/val.csv';
 const CONFIG = 'trainer/configs/default.json';

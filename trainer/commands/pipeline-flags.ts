@@ -1,4 +1,8 @@
-/** The flags `retrain` and `monitor` share: which repos, which Hub, which settings, where files go. */
+/**
+ * The flags the Hub commands share: `datasetFlags` (pull, push-base, self-label: which dataset repo,
+ * which Hub) and `pipelineFlags` (retrain, monitor: both repos, the settings, where files go).
+ * `trainer <command> --help` is answered by cli.ts before a command parses its flags.
+ */
 import { hubSettings, type HubSettings } from '../hub/hub-settings';
 import { DEFAULT_RETRAIN_CONFIG, readRetrainConfig, type RetrainConfig } from '../retrain/retrain-config';
 import { UsageError } from './usage-error';
@@ -6,10 +10,21 @@ import { UsageError } from './usage-error';
 export const PIPELINE_USAGE = `[--model-repo owner/name] [--dataset-repo owner/name] [--hub-url <url>]
       [--config ${DEFAULT_RETRAIN_CONFIG}] [--work-dir .data/retrain]`;
 
-export const pipelineFlags = {
-  'model-repo': { type: 'string', default: process.env.HF_MODEL_REPO },
+export const datasetFlags = {
   'dataset-repo': { type: 'string', default: process.env.HF_DATASET_REPO },
   'hub-url': { type: 'string' },
+} as const;
+
+/** The dataset repo (required) and the Hub to reach it. */
+export function datasetSettings(values: { [K in keyof typeof datasetFlags]?: string }, usage: string): { datasetRepo: string; hub: HubSettings } {
+  const datasetRepo = values['dataset-repo'];
+  if (!datasetRepo) throw new UsageError(`missing --dataset-repo (or HF_DATASET_REPO)\nusage: ${usage}`);
+  return { datasetRepo, hub: hubSettings(process.env, values['hub-url']) };
+}
+
+export const pipelineFlags = {
+  ...datasetFlags,
+  'model-repo': { type: 'string', default: process.env.HF_MODEL_REPO },
   config: { type: 'string', default: DEFAULT_RETRAIN_CONFIG },
   'work-dir': { type: 'string', default: '.data/retrain' },
 } as const;

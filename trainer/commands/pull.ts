@@ -2,8 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pullDataset } from '../dataset/pull';
 import { readDatasetRecords } from '../dataset/records';
-import { hubSettings } from '../hub/hub-settings';
-import { UsageError } from './usage-error';
+import { datasetFlags, datasetSettings } from './pipeline-flags';
 
 export const usage = `pull [--dataset-repo owner/name] [--out .data/dataset] [--hub-url <url>]   (default HF_DATASET_REPO)`;
 
@@ -11,14 +10,12 @@ export async function pullCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'dataset-repo': { type: 'string', default: process.env.HF_DATASET_REPO },
+      ...datasetFlags,
       out: { type: 'string', default: '.data/dataset' },
-      'hub-url': { type: 'string' },
     },
   });
-  const repo = values['dataset-repo'];
-  if (!repo) throw new UsageError(`missing --dataset-repo (or HF_DATASET_REPO)\nusage: ${usage}`);
-  const pulled = await pullDataset({ ...hubSettings(process.env, values['hub-url']), repo, dir: values.out, log: (message) => console.error(`[pull] ${message}`) });
+  const { datasetRepo: repo, hub } = datasetSettings(values, usage);
+  const pulled = await pullDataset({ ...hub, repo, dir: values.out, log: (message) => console.error(`[pull] ${message}`) });
   const records = await readDatasetRecords(values.out, pulled);
   console.log(
     JSON.stringify(

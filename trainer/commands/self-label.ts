@@ -1,10 +1,10 @@
 /** `self-label`: LLM labels for unlabelled low-confidence texts (see self-label/run-self-label.ts). */
 import { parseArgs } from 'node:util';
-import { hubSettings } from '../hub/hub-settings';
 import { PROVIDER_NAMES } from '../llm/providers';
 import { runSelfLabel } from '../self-label/run-self-label';
 import { DEFAULT_SELF_LABEL_CONFIG, readSelfLabelConfig, resolveEndpoint, selfLabelConfigSchema } from '../self-label/settings';
 import { selfLabelLines } from '../self-label/summary';
+import { datasetFlags, datasetSettings } from './pipeline-flags';
 import { UsageError } from './usage-error';
 
 export const usage = `self-label [--dataset-repo owner/name] [--hub-url <url>] [--config ${DEFAULT_SELF_LABEL_CONFIG}]
@@ -16,8 +16,7 @@ export async function selfLabelCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'dataset-repo': { type: 'string', default: process.env.HF_DATASET_REPO },
-      'hub-url': { type: 'string' },
+      ...datasetFlags,
       config: { type: 'string', default: DEFAULT_SELF_LABEL_CONFIG },
       provider: { type: 'string' },
       'base-url': { type: 'string' },
@@ -27,12 +26,9 @@ export async function selfLabelCommand(argv: string[]): Promise<void> {
       'max-tokens': { type: 'string' },
       'work-dir': { type: 'string', default: '.data/retrain' },
       'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) return console.log(`usage: trainer ${usage}`);
-  const datasetRepo = values['dataset-repo'];
-  if (!datasetRepo) throw new UsageError(`missing --dataset-repo (or HF_DATASET_REPO)\nusage: ${usage}`);
+  const { datasetRepo, hub } = datasetSettings(values, usage);
   const file = await readSelfLabelConfig(values.config);
   const int = (value: string | undefined, name: string) => {
     if (value === undefined) return undefined;
@@ -48,7 +44,6 @@ export async function selfLabelCommand(argv: string[]): Promise<void> {
     budget: { max_requests: int(values['max-requests'], 'max-requests') ?? file.budget.max_requests, max_tokens: int(values['max-tokens'], 'max-tokens') ?? file.budget.max_tokens },
   });
   const endpoint = resolveEndpoint(config);
-  const hub = hubSettings(process.env, values['hub-url']);
   if (!values['dry-run']) {
     if (endpoint.keyEnv && !endpoint.apiKey) throw new UsageError(`${endpoint.keyEnv} is not set: put the ${config.provider} API key there (a secret), pick another --provider, or use --dry-run`);
     if (!hub.accessToken) throw new UsageError('HF_TOKEN is not set: self-label commits its labels to the dataset repo; set a write token (hf_…) or use --dry-run');

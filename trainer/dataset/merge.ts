@@ -67,7 +67,7 @@ export function inFeedbackHoldout(key: string, percent: number): boolean {
   return bucket * 100 < percent;
 }
 
-interface Vote {
+export interface Vote {
   text: string;
   label: Label;
   timestamp: string;
@@ -86,7 +86,8 @@ export function resolveVotes(votes: readonly Vote[]): { label: Label; text: stri
   return { label: latest.label, text: latest.text, source: latest.source, conflicting: counts.size > 1 };
 }
 
-function groupByText<T>(records: readonly T[], vote: (record: T) => Vote): Map<string, Vote[]> {
+/** Votes grouped by normalised text (blank texts dropped), each group in id order. */
+export function groupByText<T>(records: readonly T[], vote: (record: T) => Vote): Map<string, Vote[]> {
   const groups = new Map<string, Vote[]>();
   const sorted = records.map(vote).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const v of sorted) {
@@ -99,7 +100,7 @@ function groupByText<T>(records: readonly T[], vote: (record: T) => Vote): Map<s
   return groups;
 }
 
-const feedbackVote = (r: FeedbackRecord): Vote => ({ text: r.text, label: r.correct_label, timestamp: r.timestamp, id: r.id, source: r.source });
+export const feedbackVote = (r: FeedbackRecord): Vote => ({ text: r.text, label: r.correct_label, timestamp: r.timestamp, id: r.id, source: r.source });
 const selfLabelVote = (r: SelfLabeledRecord): Vote => ({ text: r.text, label: r.label, timestamp: r.timestamp, id: r.id });
 
 const countLabels = (rows: readonly LabelledRow[]): LabelCounts => {

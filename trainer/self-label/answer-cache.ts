@@ -7,7 +7,9 @@
  *    hashes and labels, no text;
  *  - a local file, appended as each answer arrives: a run that dies before its commit (or whose
  *    commit fails) loses nothing it paid for on this machine.
- * An answer that was paid for but malformed is cached as `null`: asking again would pay again.
+ * A malformed answer is not cached: its texts are asked again by the next run (a batch of 20 costs
+ * little, and a text never retried is never labelled). Logs written before this rule may hold
+ * `null` answers: they are read as "never asked".
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -24,7 +26,7 @@ export const cachedAnswerSchema = z.object({
   text_sha256: z.string().regex(/^[0-9a-f]{64}$/),
   labeler: z.string().min(1),
   prompt: z.string().min(1),
-  /** null: paid for, but the answer for this text was malformed. */
+  /** null only in older logs (a malformed answer), read as never asked. */
   answer: z.object({ label: z.enum(LABELS), confidence: z.number().min(0).max(1).nullable() }).nullable(),
   at: z.iso.datetime(),
 });
@@ -47,9 +49,9 @@ export class AnswerCache {
     return this.entries.has(keyOf(hash, labeler, prompt));
   }
 
-  /** The cached answer: a TextAnswer, null (paid, malformed), or undefined (never asked). */
-  get(hash: string, labeler: string, prompt: string): TextAnswer | null | undefined {
-    return this.entries.get(keyOf(hash, labeler, prompt))?.answer;
+  /** The cached answer, or undefined (never asked, or asked and answered malformed). */
+  get(hash: string, labeler: string, prompt: string): TextAnswer | undefined {
+    return this.entries.get(keyOf(hash, labeler, prompt))?.answer ?? undefined;
   }
 
   get size(): number {
@@ -62,6 +64,7 @@ export class AnswerCache {
       if (line.trim() === '') continue;
       try {
         const entry = cachedAnswerSchema.parse(JSON.parse(line));
+        if (entry.answer === null) continue;
         this.entries.set(keyOf(entry.text_sha256, entry.labeler, entry.prompt), entry);
       } catch {
         this.invalidLines++;
@@ -77,8 +80,9 @@ export class AnswerCache {
     for (const path of paths) this.load(await readFile(join(dir, path), 'utf8'));
   }
 
-  /** Records answers as soon as they are paid for (the local file first, then memory). */
+  /** Records well-formed answers as soon as they are paid for (the local file first, then memory). */
   async add(entries: readonly CachedAnswer[]): Promise<void> {
+    entries = entries.filter((e) => e.answer !== null);
     if (entries.length === 0) return;
     await mkdir(dirname(this.file), { recursive: true });
     await appendFile(this.file, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');

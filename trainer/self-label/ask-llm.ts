@@ -2,8 +2,8 @@
  * Asks one prompt wording for the labels of the texts that have no cached answer under it:
  * batches of `batchSize` texts, `concurrency` requests at a time, each answer validated strictly
  * and cached as soon as it arrives. A batch that fails (budget, rate limit, timeout…) is not
- * cached, so a later run asks again; a batch that was answered but malformed is cached as
- * malformed, because asking again would pay again. A fatal error (bad key, unknown model) stops
+ * cached, so a later run asks again; nor is a batch answered malformed (paid for, but a text
+ * never retried would never be labelled). A fatal error (bad key, unknown model) stops
  * the run's remaining requests.
  */
 import { chatCompletion, type AttemptBudget, type ChatClientOptions, type FailureReason } from '../llm/chat-completions';
@@ -74,20 +74,14 @@ async function askBatch(batch: ReadonlyArray<{ text: string; hash: string }>, pr
   }
   const parsed = parseAnswer(outcome.content, ids);
   const at = ctx.now().toISOString();
-  const entries: CachedAnswer[] = batch.map((t, i) => ({
-    text_sha256: t.hash,
-    labeler: ctx.labeler,
-    prompt,
-    answer: parsed.ok ? parsed.answers.get(ids[i])! : null,
-    at,
-  }));
-  if (parsed.ok) {
-    ctx.stats.batches_ok++;
-    ctx.stats.texts_answered += batch.length;
-  } else {
+  if (!parsed.ok) {
     ctx.stats.batches_malformed++;
     ctx.stats.texts_malformed += batch.length;
-    ctx.log(`${prompt}: malformed answer for ${batch.length} texts (${parsed.reason}${outcome.finishReason === 'length' ? ', cut at max_tokens' : ''}); skipped`);
+    ctx.log(`${prompt}: malformed answer for ${batch.length} texts (${parsed.reason}${outcome.finishReason === 'length' ? ', cut at max_tokens' : ''}); they wait for the next run`);
+    return;
   }
+  ctx.stats.batches_ok++;
+  ctx.stats.texts_answered += batch.length;
+  const entries: CachedAnswer[] = batch.map((t, i) => ({ text_sha256: t.hash, labeler: ctx.labeler, prompt, answer: parsed.answers.get(ids[i])!, at }));
   await ctx.cache.add(entries);
 }

@@ -148,7 +148,7 @@ describe('self-label against the local stand-in', () => {
     await expectRerunPaysNothing(s);
   }, 60_000);
 
-  it('broken JSON: malformed answers are counted and skipped, never written, and never paid for again', async () => {
+  it('broken JSON: malformed answers are counted and skipped, never written, and not cached: the next run asks for exactly those texts again', async () => {
     const s = await scenario({ brokenJsonRate: 0.5, seed: 'broken' });
     const summary = await s.run();
     expect(summary.llm.batches_malformed).toBeGreaterThan(0);
@@ -156,7 +156,20 @@ describe('self-label against the local stand-in', () => {
     expect(summary.heuristics.answered.rejected).toBeGreaterThan(0);
     const records = await expectSound(s, summary);
     expect(records.selfLabeled.every((r) => r.label === truth.get(textKey(r.text)))).toBe(true);
-    await expectRerunPaysNothing(s);
+
+    const askedOnce = new Set(s.llm.stats.asked.keys());
+    const again = await s.run();
+    const askedTwice = [...s.llm.stats.asked].filter(([, n]) => n > 1).map(([pair]) => pair);
+    // Only pairs answered malformed are asked again (a well-formed answer is never paid for twice)…
+    expect(askedTwice.length).toBeGreaterThan(0);
+    expect(askedTwice.length).toBeLessThanOrEqual(summary.llm.texts_malformed);
+    expect(askedTwice.every((pair) => askedOnce.has(pair))).toBe(true);
+    // …and the retried texts that are answered this time get their labels.
+    expect(again.kept).toBeGreaterThan(0);
+    const after = await s.readBack();
+    expect(after.invalid).toEqual([]);
+    expect(after.selfLabeled.every((r) => r.label === truth.get(textKey(r.text)))).toBe(true);
+    expect(after.selfLabeled.length).toBe(records.selfLabeled.length + again.kept);
   }, 60_000);
 
   it('a hard budget: stops before it would go over, by the stand-in\'s own count; the next run finishes without asking twice', async () => {

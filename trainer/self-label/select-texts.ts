@@ -8,7 +8,7 @@
 import type { FeedbackRecord, LowConfidenceRecord } from '../../shared/feedback-record';
 import type { Label } from '../../shared/labels';
 import { textKey } from '../data/clean';
-import { resolveVotes } from '../dataset/merge';
+import { feedbackVote, groupByText, resolveVotes } from '../dataset/merge';
 import type { DatasetRecords } from '../dataset/records';
 import { textHash } from './answer-cache';
 
@@ -78,18 +78,10 @@ export function selectTexts({ records, baseKeys, isCached, maxNew, auditTexts }:
 }
 
 function correctionsByText(feedback: readonly FeedbackRecord[]): Map<string, { text: string; label: Label; timestamp: string }> {
-  const votes = new Map<string, FeedbackRecord[]>();
-  for (const record of feedback) {
-    const key = textKey(record.text);
-    if (key === '') continue;
-    const group = votes.get(key);
-    if (group) group.push(record);
-    else votes.set(key, [record]);
-  }
   const resolved = new Map<string, { text: string; label: Label; timestamp: string }>();
-  for (const [key, records] of votes) {
-    const { label, text } = resolveVotes(records.map((r) => ({ text: r.text, label: r.correct_label, timestamp: r.timestamp, id: r.id })));
-    resolved.set(key, { text, label, timestamp: records.reduce((latest, r) => (r.timestamp > latest ? r.timestamp : latest), '') });
+  for (const [key, votes] of groupByText(feedback, feedbackVote)) {
+    const { label, text } = resolveVotes(votes);
+    resolved.set(key, { text, label, timestamp: votes.reduce((latest, v) => (v.timestamp > latest ? v.timestamp : latest), '') });
   }
   return resolved;
 }

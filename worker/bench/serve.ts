@@ -27,7 +27,7 @@
  * with the default duration and connections writes serve.json.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -862,21 +862,6 @@ function git(args: string[]): string {
   }
 }
 
-async function supportsWebConcurrency(): Promise<boolean> {
-  const files: string[] = [];
-  const walk = async (dir: string) => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!['bench', 'test', 'node_modules'].includes(entry.name)) await walk(path);
-      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) files.push(path);
-    }
-  };
-  await walk('worker');
-  for (const file of files) if ((await readFile(file, 'utf8')).includes('WEB_CONCURRENCY')) return true;
-  return false;
-}
-
 /** Runs a sibling script under tsx (its progress goes to our stderr); parses its last stdout line. */
 async function runScript<T>(name: string, args: string[], timeoutS: number): Promise<T> {
   const script = new URL(name, import.meta.url).pathname;
@@ -987,7 +972,6 @@ async function main() {
       }
     }
     const bundle = () => (report.bundle && 'files' in report.bundle ? report.bundle : null);
-    const webConcurrency = await supportsWebConcurrency();
     const specs: Record<ServerId, ServerSpec> = {
       'wrangler-dev': wranglerDevSpec(join(scratch, 'wrangler-state')),
       'workerd-bare': workerdBareSpec(bundle),
@@ -996,12 +980,6 @@ async function main() {
     };
     for (const id of SERVER_IDS) {
       if (!options.parts.has(id)) continue;
-      if (id === 'node-2' && !webConcurrency) {
-        const skipped = 'worker/ does not read WEB_CONCURRENCY yet';
-        report.servers.push({ id, title: specs[id].title, ok: true, skipped, endpoints: [], problems: [] });
-        console.error(`\n== ${specs[id].title}: skipped (${skipped})`);
-        continue;
-      }
       const result = await benchServer(specs[id], endpoints, options);
       report.servers.push(result);
       if (!result.ok) report.problems.push(`${result.title}: ${result.error?.split('\n')[0]}`);

@@ -80,10 +80,15 @@ export async function pushSpace(target: SpaceTarget, root: string, source?: stri
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { space: { type: 'string', default: process.env.HF_SPACE_REPO }, 'hub-url': { type: 'string' }, source: { type: 'string' } } });
+  const { values } = parseArgs({ options: { space: { type: 'string', default: process.env.HF_SPACE_REPO }, 'hub-url': { type: 'string' }, source: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const usage = 'usage: HF_TOKEN=hf_… npm run deploy:space -- --space owner/name [--hub-url <url>] [--source <repo url>]\n(--space defaults to HF_SPACE_REPO; pushes the Dockerfile, shared/ and worker/ to that Space as one commit)';
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
   const token = process.env.HF_TOKEN;
   if (!values.space || !token) {
-    console.error('usage: HF_TOKEN=hf_… tsx worker/deploy/push-space.ts --space owner/name [--hub-url <url>] [--source <repo url>]\n(--space defaults to HF_SPACE_REPO)');
+    console.error(`${!values.space ? 'no Space given' : 'HF_TOKEN is not set'}\n${usage}`);
     process.exit(2);
   }
   const hubUrl = values['hub-url'] || process.env.HF_ENDPOINT || PUBLIC_HUB_URL;

@@ -46,7 +46,18 @@ async function localHub(): Promise<{ hub: LocalHub | null; vars: Record<string, 
   }
 }
 
+const USAGE = `usage: npm start [-- <wrangler dev flags>]     the API on workerd (wrangler dev, :8787)
+       npm run dev:node                        the API on Node (:7860)
+
+Both start the local Hub stand-in on 127.0.0.1:${HUB_PORT} unless HF_ENDPOINT is set, so feedback reaches a
+dataset repo with no network and no account. Every documented setting in the environment is passed on
+(see the README's Configuration). Ctrl-C stops both.`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   const node = process.argv.includes('--node');
   const passThrough = process.argv.slice(2).filter((a) => a !== '--node');
   const { hub, vars } = await localHub();

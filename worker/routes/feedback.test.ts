@@ -97,7 +97,9 @@ describe('POST /v1/feedback', () => {
   it('10,000 requests from one client at one instant: the burst is accepted, the rest get 429 with Retry-After and are not stored', async () => {
     // The clock stands still, so the count does not depend on how fast this machine answers.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
-    onTestFinished(() => vi.useRealTimers());
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const { capture, post } = setup({ feedbackRatePerMinute: 60, feedbackRateBurst: 60 });
     const responses = await Promise.all(Array.from({ length: 10_000 }, (_, i) => post('/v1/feedback', { ...GOOD, text: `flood ${i}` }, { 'cf-connecting-ip': '198.51.100.1' })));
     const statuses = responses.map((r) => r.status);
