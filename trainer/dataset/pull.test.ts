@@ -67,6 +67,18 @@ describe('pullDataset', () => {
     expect(JSON.parse(await readFile(join(out, 'revision.json'), 'utf8')).revision).toBe(again.revision);
   });
 
+  it('makes every Hub request through the fetch it is given', async () => {
+    const seen: string[] = [];
+    const fetchFn: typeof fetch = (input, init) => {
+      seen.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return fetch(input, init);
+    };
+    const pulled = await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, fetch: fetchFn, dir: join(dir, 'own-fetch'), log: quiet });
+    expect(pulled.files).toHaveLength(3);
+    expect(seen.filter((path) => path.includes('/resolve/'))).toHaveLength(3);
+    expect(seen.length).toBeGreaterThan(3); // plus the head revision and the file listing
+  });
+
   it('treats a dataset repo that does not exist yet as "no feedback so far"', async () => {
     const pulled = await pullDataset({ repo: 'team/nothing-yet', hubUrl: hub.url, accessToken: TOKEN, dir: join(dir, 'none'), log: quiet });
     expect(pulled).toMatchObject({ revision: null, files: [] });
