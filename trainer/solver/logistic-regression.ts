@@ -8,6 +8,7 @@
 import { NUM_LABELS } from '../../shared/labels';
 import type { CsrMatrix } from '../model/sparse-matrix';
 import { minimizeLbfgs, type LbfgsProgress } from './lbfgs';
+import { accumulateRows } from './loss-worker';
 import { ParallelLoss } from './parallel-loss';
 
 export interface LogisticRegressionOptions {
@@ -41,71 +42,6 @@ export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressio
   for (const label of labels) counts[label]++;
   const presentClasses = counts.filter((count) => count > 0).length;
   return Float64Array.from(labels, (label) => labels.length / (presentClasses * counts[label]));
-}
-
-/**
- * Adds rows [rowFrom, rowTo)'s share of the data term to `gradient` (W part and bias at biasOffset)
- * and returns their loss. One pass per row computes logits, loss and gradient while the row is in
- * cache. Self-contained on purpose: worker threads run this same function from its source text.
- */
-export function accumulateRows(
-  rowStart: Int32Array,
-  columnIndex: Int32Array,
-  values: Float32Array | Float64Array,
-  labels: Int32Array,
-  rowWeights: Float64Array,
-  theta: Float64Array,
-  gradient: Float64Array,
-  rowFrom: number,
-  rowTo: number,
-  biasOffset: number,
-): number {
-  const b0 = theta[biasOffset];
-  const b1 = theta[biasOffset + 1];
-  const b2 = theta[biasOffset + 2];
-  let loss = 0;
-  let gb0 = 0;
-  let gb1 = 0;
-  let gb2 = 0;
-  for (let r = rowFrom; r < rowTo; r++) {
-    const start = rowStart[r];
-    const end = rowStart[r + 1];
-    let z0 = b0;
-    let z1 = b1;
-    let z2 = b2;
-    for (let k = start; k < end; k++) {
-      const j = columnIndex[k] * 3;
-      const v = values[k];
-      z0 += v * theta[j];
-      z1 += v * theta[j + 1];
-      z2 += v * theta[j + 2];
-    }
-    const max = Math.max(z0, z1, z2);
-    const e0 = Math.exp(z0 - max);
-    const e1 = Math.exp(z1 - max);
-    const e2 = Math.exp(z2 - max);
-    const sum = e0 + e1 + e2;
-    const label = labels[r];
-    const w = rowWeights[r];
-    loss += w * (max + Math.log(sum) - (label === 0 ? z0 : label === 1 ? z1 : z2));
-    const g0 = w * (e0 / sum - (label === 0 ? 1 : 0));
-    const g1 = w * (e1 / sum - (label === 1 ? 1 : 0));
-    const g2 = w * (e2 / sum - (label === 2 ? 1 : 0));
-    gb0 += g0;
-    gb1 += g1;
-    gb2 += g2;
-    for (let k = start; k < end; k++) {
-      const j = columnIndex[k] * 3;
-      const v = values[k];
-      gradient[j] += v * g0;
-      gradient[j + 1] += v * g1;
-      gradient[j + 2] += v * g2;
-    }
-  }
-  gradient[biasOffset] += gb0;
-  gradient[biasOffset + 1] += gb1;
-  gradient[biasOffset + 2] += gb2;
-  return loss;
 }
 
 /** Row weights scaled so they sum to 1, and the matching L2 strength 1 / (C * sum of weights). */

@@ -6,10 +6,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CsrMatrix } from '../model/sparse-matrix';
-import { accumulateRows } from './logistic-regression';
+import { accumulateRows, CONTROL_SLOTS, FINISHED, GENERATION, READY, type LossWorkerData } from './loss-worker';
 
-const GENERATION = 0; // control[0]: bumped to start an evaluation; -1 tells workers to exit
-const FINISHED = 1; // control[1]: workers done with the current evaluation
+const WORKER_URL = new URL('./loss-worker.ts', import.meta.url);
+/** A worker that has not started by then never will (its module failed to load): fail instead of waiting forever. */
+const START_TIMEOUT_MS = 120_000;
 
 function shared<T extends Float64Array | Float32Array | Int32Array>(source: T): T {
   const Constructor = source.constructor as new (buffer: SharedArrayBuffer) => T;
@@ -18,28 +19,11 @@ function shared<T extends Float64Array | Float32Array | Int32Array>(source: T): 
   return copy;
 }
 
-const workerSource = (kernel: string) => `
-const { workerData } = require('node:worker_threads');
-const accumulateRows = ${kernel};
-const d = workerData;
-const control = new Int32Array(d.control);
-const [rowStart, columnIndex, labels] = [d.rowStart, d.columnIndex, d.labels];
-const values = d.values, rowWeights = d.rowWeights, theta = d.theta, gradient = d.gradient, losses = d.losses;
-let seen = 0;
-for (;;) {
-  Atomics.wait(control, ${GENERATION}, seen);
-  seen = Atomics.load(control, ${GENERATION});
-  if (seen < 0) break;
-  gradient.fill(0);
-  losses[d.index] = accumulateRows(rowStart, columnIndex, values, labels, rowWeights, theta, gradient, d.rowFrom, d.rowTo, d.biasOffset);
-  Atomics.add(control, ${FINISHED}, 1);
-  Atomics.notify(control, ${FINISHED});
-}`;
-
 export class ParallelLoss {
   private readonly workers: Worker[] = [];
   private readonly gradients: Float64Array[] = [];
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+  private readonly started = performance.now();
   private readonly theta: Float64Array;
   private readonly losses: Float64Array;
   private readonly firstChunkEnd: number;
@@ -65,12 +49,12 @@ export class ParallelLoss {
       this.rowWeights = shared(rowWeights);
     }
     this.matrix = matrix;
-    const source = workerSource(accumulateRows.toString());
     for (let index = 1; index < chunks; index++) {
       const gradient = new Float64Array(new SharedArrayBuffer(size * 8));
       this.gradients.push(gradient);
-      const workerData = {
-        control: this.control.buffer,
+      const workerData: LossWorkerData = {
+        lossWorker: true,
+        control: this.control.buffer as SharedArrayBuffer,
         rowStart: matrix.rowStart,
         columnIndex: matrix.columnIndex,
         values: matrix.values,
@@ -84,7 +68,7 @@ export class ParallelLoss {
         rowTo: bounds[index + 1],
         biasOffset: this.biasOffset,
       };
-      this.workers.push(new Worker(source, { eval: true, workerData }));
+      this.workers.push(new Worker(WORKER_URL, { workerData }));
     }
   }
 
@@ -100,13 +84,22 @@ export class ParallelLoss {
     gradient.fill(0);
     let loss = accumulateRows(rowStart, columnIndex, values, this.labels, this.rowWeights, theta, gradient, 0, this.firstChunkEnd, this.biasOffset);
     for (let done = Atomics.load(this.control, FINISHED); done < this.workers.length; done = Atomics.load(this.control, FINISHED)) {
-      Atomics.wait(this.control, FINISHED, done);
+      if (Atomics.wait(this.control, FINISHED, done, 1_000) === 'timed-out') this.checkStarted();
     }
     this.gradients.forEach((partial, i) => {
       for (let j = 0; j < partial.length; j++) gradient[j] += partial[j];
       loss += this.losses[i + 1];
     });
     return loss;
+  }
+
+  /** Atomics.wait blocks this thread's event loop, so a worker's 'error' event cannot arrive: count who started instead. */
+  private checkStarted(): void {
+    const ready = Atomics.load(this.control, READY);
+    if (ready < this.workers.length && performance.now() - this.started > START_TIMEOUT_MS) {
+      this.close();
+      throw new Error(`only ${ready} of ${this.workers.length} loss workers started within ${START_TIMEOUT_MS / 1000} s (${WORKER_URL.pathname} failed to load?)`);
+    }
   }
 
   close(): void {
