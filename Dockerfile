@@ -2,11 +2,11 @@
 #   docker build -t edge-sentiment . && docker run --rm -p 7860:7860 edge-sentiment
 #
 # The production image has no devDependencies (`npm ci --omit=dev`), so no tsx: a build stage
-# bundles worker/node-main.ts, the repo code and the npm packages it imports into one plain ESM
+# bundles worker/adapter/node/main.ts, the repo code and the npm packages it imports into one plain ESM
 # file with esbuild (TypeScript compiled away): one file loads faster than hundreds of package
 # modules. onnxruntime-web stays external (it reads its wasm from its own folder) and comes from
 # node_modules.
-# worker/node-bundle.test.ts runs the esbuild command below and checks that every package the
+# worker/adapter/node/bundle.test.ts runs the esbuild command below and checks that every package the
 # bundle imports is a production dependency.
 
 FROM node:24-slim AS build
@@ -18,7 +18,7 @@ COPY shared ./shared
 COPY worker ./worker
 # The alert rules the service shares with `trainer monitor` (inlined into the bundle).
 COPY trainer/configs ./trainer/configs
-RUN npx esbuild worker/node-main.ts --bundle --platform=node --format=esm --target=node24 --external:onnxruntime-web --outfile=dist/node-server.mjs
+RUN npx esbuild worker/adapter/node/main.ts --bundle --platform=node --format=esm --target=node24 --external:onnxruntime-web --outfile=dist/node-server.mjs
 
 FROM node:24-slim
 WORKDIR /app
@@ -41,7 +41,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY worker/model ./model
 # Spaces run containers as uid 1000, which is `node` in this image. /app stays root's and read-only
-# for it (worker/node-bundle.test.ts starts the bundle the same way); /data is the one writable folder.
+# for it (worker/adapter/node/bundle.test.ts starts the bundle the same way); /data is the one writable folder.
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 7860

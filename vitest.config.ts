@@ -2,7 +2,7 @@
  * One `npx vitest run` runs two projects:
  *  - node:    every *.test.ts except worker tests meant for workerd (shared/, trainer/, worker/ on Node)
  *  - workers: worker/**\/*.workers.test.ts inside workerd via @cloudflare/vitest-plugin, with the
- *             real wrangler.toml (module rules, compatibility date) and worker/index.ts as SELF.
+ *             real wrangler.toml (module rules, compatibility date) and worker/adapter/workerd/index.ts as SELF.
  * Pick one with `npx vitest run --project node` or `--project workers`.
  */
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
@@ -40,7 +40,7 @@ export default defineConfig({
           name: 'workers',
           include: [WORKERS_TESTS],
           // A local Hub stand-in on Node, for the capture tests that flush from workerd.
-          globalSetup: ['worker/capture/local-hub.global-setup.ts'],
+          globalSetup: ['worker/test/local-hub.global-setup.ts'],
           // The plugin hands binary modules to workerd as JSON arrays of numbers: about 1 s per MB,
           // so ORT's 14 MB wasm takes ~12 s and the 8.4 MB model ~8 s to import. Sharing one
           // module registry between test files pays that once per run instead of once per file.

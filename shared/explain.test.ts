@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabelledCsv } from '../trainer/data/csv';
-import { ortNode } from '../worker/runtime/ort-node';
+import { ortNode } from './ort/node';
 import { worstExplanationError } from '../worker/test/explanation-check';
 import { tokenId, tokenNames } from './featurizer/index';
 import { SentimentModel } from './sentiment-model';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ortNode } from '../worker/runtime/ort-node';
+import { ortNode } from './ort/node';
 import { SentimentModel } from './sentiment-model';
 
 let model: SentimentModel;

@@ -5,7 +5,7 @@ import { createApp } from './app';
 import { SERVING_DEFAULTS, type ServingConfig } from './config';
 import type { LogLevel } from './logger';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
-import { ortNode } from './runtime/ort-node';
+import { ortNode } from '../shared/ort/node';
 import { describeApiContract } from './test/api-contract';
 import { fixtureModelProvider } from './test/fixture-provider';
 import { TEST_MODEL } from './test/fixtures/test-model-weights';

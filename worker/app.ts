@@ -10,7 +10,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from './config';
-import type { AppDeps, AppEnv } from './env';
+import type { AppDeps, AppEnv } from './deps';
 import { ApiError, ERRORS, errorBody } from './errors';
 import { consoleLogger, silentLogger } from './logger';
 import { bodyLimit } from './middleware/body-limit/index';

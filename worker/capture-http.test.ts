@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHub, type LocalHub } from '../trainer/local-hub/server';
 import { captureConfigFromEnv } from './capture/config';
-import { readShards } from './capture/hub-test-helpers';
-import { startNodeServer, type NodeServer } from './node-server';
-import { startNodeCapture, type NodeCapture } from './runtime/capture-node';
+import { readShards } from './capture/hub.test-helpers';
+import { startNodeServer, type NodeServer } from './adapter/node/server';
+import { startNodeCapture, type NodeCapture } from './adapter/node/capture';
 
 const quiet = () => {};
 const TOKEN = 'hf_capture_http_test';
@@ -114,7 +114,7 @@ describe('feedback over HTTP into the dataset repo', () => {
   it('loses nothing when the server is killed (SIGKILL) between the 202s and a flush; a restart on the same file delivers it all', async () => {
     const path = join(dir, 'crash.sqlite');
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./node-main.ts', import.meta.url))], {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./adapter/node/main.ts', import.meta.url))], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // No Hub settings: the child only buffers (flushes fail visibly), so every record is in the file at the kill.
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CAPTURE_DB_PATH: path, LOG_REQUESTS: 'false', FEEDBACK_RATE_LIMIT_PER_MINUTE: '0', HF_TOKEN: '', HF_DATASET_REPO: '', HF_ENDPOINT: '' },

@@ -3,7 +3,7 @@
  * (AppDeps.clientAddress): CF-Connecting-IP on workerd, the socket or trusted X-Forwarded-For on Node.
  */
 import type { Context } from 'hono';
-import type { AppEnv } from './env';
+import type { AppEnv } from './deps';
 
 /** The caller's address as a bucket key; unknown callers share one. */
 export function addressKey(c: Context): string {

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHub } from '../trainer/local-hub/server';
 import { startTestHub, TOKEN } from '../trainer/local-hub/test-helpers';
-import { publishVersion } from './model-provider/hub-test-helpers';
-import { startNodeServer, type NodeServer } from './node-server';
+import { publishVersion } from './model-provider/hub.test-helpers';
+import { startNodeServer, type NodeServer } from './adapter/node/server';
 
 const REPO = 'team/sentiment-live';
 let hub: LocalHub;

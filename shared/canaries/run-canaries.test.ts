@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SentimentModel } from '../sentiment-model';
-import { ortNode } from '../../worker/runtime/ort-node';
+import { ortNode } from '../ort/node';
 import { LABELS, NUM_LABELS } from '../labels';
 import { runCanaries, runPolarityCanaries } from './run-canaries';
 import { CANARY_SUITE_V1, LABEL_GROUPS } from './suite-v1';

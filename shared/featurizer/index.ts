@@ -7,6 +7,8 @@
  * v1: word n-grams (negation-marked) + hashtags + character n-grams.
  * v2: v1 with contractions written out ("don't" -> "do not"), plus lexicon pseudo-tokens
  *     (AFINN-165 and emoji, negation- and contrast-aware; see lexicon-features.ts) in the word block.
+ * v3: v2 where a negation reaches a lexicon word only within NEGATION_REACH words, and a negation
+ *     that reached one leaves no negation marks on the rest of its scope.
  */
 import { z } from 'zod';
 import { PAD_TOKEN_ID } from '../model-contract';
@@ -16,12 +18,12 @@ import { countCharNgrams, countWordNgrams, countWords } from './ngram-counts';
 import { expandContractions, normalizeText } from './normalize';
 import { TokenCounter } from './token-counter';
 import { charTokenId, isCharTokenId, wordTokenId } from './token-ids';
-import { tokenizeWords } from './tokenize';
+import { isNegation, NEGATION_SUFFIX, tokenizeWords } from './tokenize';
 
 export const FEATURIZER_NAME = 'tweet-hash';
 /** The version new models are trained with. */
-export const FEATURIZER_VERSION = 2;
-export const FEATURIZER_VERSIONS = [1, 2] as const;
+export const FEATURIZER_VERSION = 3;
+export const FEATURIZER_VERSIONS = [1, 2, 3] as const;
 
 const ngramRange = z
   .tuple([z.number().int().min(1).max(8), z.number().int().min(1).max(8)])
@@ -255,12 +257,25 @@ function wordTokens(normalized: string, spec: FeaturizerSpec): { sequence: strin
   const words = tokenizeWords(normalized, spec.options);
   if (spec.version < 2) return { ...words, dropped: [] };
   const marked = spec.options.negation ? words : tokenizeWords(normalized, { negation: true });
-  const negatedAt = lexiconTokens(marked, words.extras);
+  const negatedAt = lexiconTokens(marked, words.extras, spec.version);
   if (negatedAt.length === 0) return { ...words, dropped: [] };
   // v2: a negated lexicon word and its negation leave the words (and characters): their lexicon
   // tokens stand for them, as the words' weights would say what the un-negated word says.
   const dropped = negatedAt.map((at) => marked.sequence[at].replace(/_neg$/, ''));
-  return { ...words, sequence: words.sequence.filter((_, at) => !negatedAt.includes(at)), dropped };
+  // v3: the rest of that negation's scope loses its marks too: the lexicon tokens say what the
+  // negation did, and marked words learn "a negation was here", which tweets teach as negative.
+  const sequence = spec.version >= 3 && spec.options.negation ? unmarkScopes(words.sequence, negatedAt) : words.sequence;
+  return { ...words, sequence: sequence.filter((_, at) => !negatedAt.includes(at)), dropped };
+}
+
+/** Strips the negation marks of the words governed by the negations among `negatedAt`. */
+function unmarkScopes(sequence: readonly string[], negatedAt: readonly number[]): string[] {
+  const out = sequence.slice();
+  for (const at of negatedAt) {
+    if (!isNegation(out[at])) continue;
+    for (let k = at + 1; k < out.length && out[k].endsWith(NEGATION_SUFFIX); k++) out[k] = out[k].slice(0, -NEGATION_SUFFIX.length);
+  }
+  return out;
 }
 
 /** The text character n-grams are read from: v2 leaves out the words wordTokens dropped. */

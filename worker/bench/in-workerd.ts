@@ -19,11 +19,18 @@ import { join } from 'node:path';
 import { buildBundle, writeWorkerdConfig } from './lib/bundle';
 import { CLOCK_TICKS_PER_SECOND, freePort, readStat, sleep } from './lib/procs';
 import { benchTexts } from './lib/texts';
+import { exitOnHelp } from './lib/cli';
 import { workerdBinary } from './lib/workerd';
 
 const ALL_OPS = ['featurize', 'ort_run', 'predict', 'predict_explain', 'app_health', 'app_single', 'app_single_explain', 'support_100', 'detect_10'] as const;
 const CONFIG = 'worker/bench/in-workerd/wrangler.toml';
 
+exitOnHelp(`
+node --import tsx worker/bench/in-workerd.ts [--seconds 1] [--ops ${ALL_OPS.join(',')}]
+
+What each piece of a prediction costs inside workerd (µs of workerd CPU per op), no HTTP.
+Prints one JSON object on stdout.
+`);
 const args = process.argv.slice(2);
 const secondsIndex = args.indexOf('--seconds');
 const seconds = secondsIndex >= 0 ? Number(args[secondsIndex + 1]) : 1;

@@ -8,6 +8,10 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 const LABELS = new Set(['negative', 'neutral', 'positive']);
+if (!process.argv[2] || ['--help', '-h'].includes(process.argv[2])) {
+  console.log('node worker/bench/load.mjs SPEC.json   (bench:serve\'s load generator; SPEC: {url, method, body?, connections, duration, kind, texts?})');
+  process.exit(process.argv[2] ? 0 : 2);
+}
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
 const { hostname } = new URL(spec.url);

@@ -20,8 +20,8 @@ import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../config';
 import { MinuteCounters } from '../metrics/counters';
 import { MONITORING_DEFAULTS } from '../metrics/settings';
 import { createStaticModelProvider } from '../model-provider/model-provider';
-import { startNodeMetrics } from '../runtime/metrics-node';
-import { ortNode } from '../runtime/ort-node';
+import { startNodeMetrics } from '../adapter/node/metrics';
+import { ortNode } from '../../shared/ort/node';
 import { benchTexts } from './lib/texts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '80' }, 'round-ms': { type: 'string', default: '250' }, help: { type: 'boolean', short: 'h' } } });

@@ -18,9 +18,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { exitOnHelp } from './lib/cli';
 import { buildNodeBundle, dockerfileNodeFlags } from './lib/node-bundle';
 import { cpuNs, freePort, sleep, spawnGroup, type Spawned } from './lib/procs';
 
+exitOnHelp(`
+node --import tsx worker/bench/python-reference.ts --python-dir DIR [--rounds 3] [--duration 5]
+
+Node (1 process) beside the Python reference (FastAPI + uvicorn + scikit-learn) in interleaved wrk
+rounds. DIR holds app.py, wrk_sentiment.lua and a trained model.joblib (see its README).
+Prints one JSON object on stdout; exits 2 (with {"skipped"}) when Python, its packages, the model or wrk are missing.
+`);
 const args = process.argv.slice(2);
 const value = (name: string) => {
   const i = args.indexOf(name);

@@ -29,13 +29,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startLocalHub } from '../../trainer/local-hub/server';
-import { publishVersion, TOKEN } from '../model-provider/hub-test-helpers';
+import { publishVersion, TOKEN } from '../model-provider/hub.test-helpers';
 import { buildBundle, readWranglerToml, writeWorkerdConfig } from './lib/bundle';
 import { workerdMemoryProbe } from './lib/isolate-memory';
 import { cpuNs, freePort, sleep, spawnGroup, type Spawned } from './lib/procs';
+import { exitOnHelp } from './lib/cli';
 import { benchTexts, firstTweets } from './lib/texts';
 import { workerdBinary } from './lib/workerd';
 
+exitOnHelp(`
+node --import tsx worker/bench/workerd-limits.ts [options]   the deploy bundle against the Workers Free plan's limits
+
+  --requests N          requests per endpoint for CPU per request (default 300)
+  --launches N          fresh workerd processes for start-up and the first request (default 3)
+  --parts cpu,swap      what to measure (default both)
+  --baseline REF        git ref measured the same way beside this tree (cpu part)
+  --swap-connections N  connections of the load during the swap (default 4)
+  --swap-batch N        texts per request of that load (default wrangler.toml's MAX_BATCH_TEXTS)
+  --help                this text
+
+Prints one JSON object on stdout; progress on stderr.
+`);
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const i = args.indexOf(name);
@@ -55,6 +69,8 @@ const BASELINE = baselineIndex >= 0 ? args[baselineIndex + 1] : undefined;
 const partsIndex = args.indexOf('--parts');
 const PARTS = new Set(partsIndex >= 0 ? args[partsIndex + 1].split(',') : ['cpu', 'swap']);
 const REPO = 'bench/sentiment';
+/** The swap part's worker gets it, to read /health's details (the model's source). */
+const ADMIN_API_KEY = 'bench-admin-key-0123456789';
 
 const log = (text: string) => console.error(`   ${text}`);
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -65,14 +81,14 @@ function cpuMs(pid: number, mainThreadOnly = true): number {
   return ns / 1e6;
 }
 
-function post(url: string, body: string | undefined, agent: Agent): Promise<{ status: number; body: string }> {
+function post(url: string, body: string | undefined, agent: Agent, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
         method: body === undefined ? 'GET' : 'POST',
         agent,
-        headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         timeout: 30_000,
       },
       (res) => {
@@ -149,6 +165,46 @@ async function launch(outdir: string, firstBody: string, wranglerToml: string) {
   }
 }
 
+/**
+ * workerd's own share of a first request: a worker that answers a constant, in a fresh workerd,
+ * measured the same way. Most of it is the process's first HTTP request, which an isolate
+ * started in a long-running production process does not pay.
+ */
+async function constantWorkerFirstRequest(scratch: string, firstBody: string) {
+  const dir = join(scratch, 'constant-worker');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'index.js'), 'export default { fetch() { return Response.json({ status: "ok" }); } };\n');
+  const { date, flags } = await readWranglerToml();
+  const firsts: number[] = [];
+  const seconds: number[] = [];
+  for (let i = 0; i < LAUNCHES; i++) {
+    const port = await freePort();
+    await writeFile(
+      join(dir, 'workerd.capnp'),
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (services = [(name = "main", worker = .worker)], sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")]);
+const worker :Workerd.Worker = (modules = [(name = "index.js", esModule = embed "index.js")], compatibilityDate = "${date}", compatibilityFlags = [${flags.map((f) => JSON.stringify(f)).join(', ')}]);
+`,
+    );
+    const server = spawnGroup(workerdBinary(), ['serve', join(dir, 'workerd.capnp')]);
+    try {
+      await portOpen(port, server, 60_000);
+      await idle(server.pid);
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      for (const into of [firsts, seconds]) {
+        const before = cpuMs(server.pid);
+        await post(`http://127.0.0.1:${port}/v1/sentiment`, firstBody, agent);
+        into.push(cpuMs(server.pid) - before);
+      }
+      agent.destroy();
+    } finally {
+      await server.stop();
+    }
+  }
+  log(`a worker answering a constant: first request ${median(firsts).toFixed(2)} ms of CPU, second ${median(seconds).toFixed(2)} ms`);
+  return { first_request_cpu_ms: round(median(firsts)), second_request_cpu_ms: round(median(seconds)) };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function cpuPerRequest(outdir: string, wranglerToml = 'wrangler.toml') {
@@ -201,7 +257,7 @@ async function swapUnderLoad(outdir: string, scratch: string) {
   const hub = await startLocalHub({ dir: join(scratch, 'hub'), token: TOKEN });
   const { port, inspector, server, url } = await startWorkerd(
     outdir,
-    { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1' },
+    { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1', ADMIN_API_KEY },
     true,
   );
   const probe = workerdMemoryProbe(inspector);
@@ -220,7 +276,13 @@ async function swapUnderLoad(outdir: string, scratch: string) {
     await portOpen(port, server, 60_000);
     await sample();
     const afterStart = samples.at(-1);
-    const version = async () => JSON.parse((await post(`${url}/health`, undefined, new Agent())).body).model as { version: string; source: string };
+    // The model's source is in /health's admin details only.
+    const version = async () => {
+      const reply = await post(`${url}/health`, undefined, new Agent(), { authorization: `Bearer ${ADMIN_API_KEY}` });
+      const model = (JSON.parse(reply.body) as { details?: { model?: { version: string; source: string } } }).details?.model;
+      if (!model) throw new Error(`/health with the admin key has no details.model: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
+      return model;
+    };
     const waitFor = async (wanted: string) => {
       const deadline = performance.now() + 60_000;
       while (performance.now() < deadline) {
@@ -281,6 +343,7 @@ try {
   const outdir = join(scratch, 'bundle');
   await buildBundle(outdir);
   const cpu = PARTS.has('cpu') ? await cpuPerRequest(outdir) : null;
+  const constantWorker = PARTS.has('cpu') ? await constantWorkerFirstRequest(scratch, JSON.stringify({ text: (await benchTexts()).single })) : null;
   let baseline = null;
   if (BASELINE && PARTS.has('cpu')) {
     // The ref's tree beside this one, sharing node_modules, built and measured the same way.
@@ -292,8 +355,16 @@ try {
     log(`baseline ${BASELINE}:`);
     baseline = { ref: BASELINE, ...(await cpuPerRequest(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'))) };
   }
-  const swap = PARTS.has('swap') ? await swapUnderLoad(outdir, scratch) : null;
-  console.log(JSON.stringify({ ...cpu, swap_under_load: swap, baseline }));
+  let swap = null;
+  let swapError: string | undefined;
+  try {
+    swap = PARTS.has('swap') ? await swapUnderLoad(outdir, scratch) : null;
+  } catch (error) {
+    // The CPU numbers above still stand: report them with the swap's failure.
+    swapError = (error as Error).message;
+    log(`swap under load FAILED: ${swapError}`);
+  }
+  console.log(JSON.stringify({ ...cpu, constant_worker: constantWorker, swap_under_load: swap, swap_under_load_error: swapError, baseline }));
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createCapture } from './capture';
 import { captureConfigFromEnv } from './config';
 import type { FlushOptions } from './hub-flusher';
-import { SqliteRecordBuffer } from './sqlite-buffer';
-import { makeRecords } from './test-records';
+import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
+import { makeRecords } from './records.test-helpers';
 
 describe('captureConfigFromEnv', () => {
   it('has defaults and needs both HF_TOKEN and HF_DATASET_REPO to flush', () => {

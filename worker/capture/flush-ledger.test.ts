@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { MemoryFlushLedger } from './flush-ledger';
-import { describeLedgerContract } from './ledger-contract';
-import { SqliteFlushLedger } from './sqlite-ledger';
+import { describeLedgerContract } from './ledger-contract.test-helpers';
+import { SqliteFlushLedger } from '../adapter/node/sqlite-ledger';
 
 const memory = new Map<string, MemoryFlushLedger>();
 describeLedgerContract('MemoryFlushLedger', async (name) => {

@@ -6,9 +6,9 @@ import { startLocalHub, type LocalHub } from '../../trainer/local-hub/server';
 import { MemoryFlushLedger } from './flush-ledger';
 import { FlushScheduler, type FlushSchedulerOptions } from './flush-scheduler';
 import { flushOnce, type FlushResult, type HubTarget } from './hub-flusher';
-import { readShards } from './hub-test-helpers';
-import { SqliteRecordBuffer } from './sqlite-buffer';
-import { makeRecords } from './test-records';
+import { readShards } from './hub.test-helpers';
+import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
+import { makeRecords } from './records.test-helpers';
 
 const TOKEN = 'hf_scheduler_test_secret_token';
 const T0 = Date.parse('2026-11-27T10:00:00.000Z');

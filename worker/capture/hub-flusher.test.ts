@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHub, type LocalHub } from '../../trainer/local-hub/server';
 import { FlushError, flushOnce, type HubTarget } from './hub-flusher';
-import { readShards } from './hub-test-helpers';
-import { SqliteRecordBuffer } from './sqlite-buffer';
-import { makeRecords } from './test-records';
+import { readShards } from './hub.test-helpers';
+import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
+import { makeRecords } from './records.test-helpers';
 
 const TOKEN = 'hf_capture_test_secret_token';
 let hub: LocalHub;

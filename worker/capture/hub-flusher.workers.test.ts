@@ -5,12 +5,12 @@
  */
 import * as workers from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import { D1RecordBuffer, type D1Like } from './d1-buffer';
-import { D1FlushLedger } from './d1-ledger';
+import { D1RecordBuffer, type D1Like } from '../adapter/workerd/d1-buffer';
+import { D1FlushLedger } from '../adapter/workerd/d1-ledger';
 import { FlushScheduler } from './flush-scheduler';
 import { flushOnce, type HubTarget } from './hub-flusher';
-import { readShards } from './hub-test-helpers';
-import { makeRecords } from './test-records';
+import { readShards } from './hub.test-helpers';
+import { makeRecords } from './records.test-helpers';
 
 const db = (workers as unknown as { env: { CAPTURE_DB?: D1Like } }).env.CAPTURE_DB;
 const hubUrl = inject('captureHubUrl') as string | undefined;

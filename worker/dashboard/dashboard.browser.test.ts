@@ -27,9 +27,9 @@ import { holdoutMetrics } from '../../trainer/model/train-candidate';
 import { loadModelBytes } from '../../trainer/onnx/load-model';
 import { captureConfigFromEnv } from '../capture/config';
 import { monitoringSettingsFromEnv } from '../metrics/settings';
-import { startNodeServer, type NodeServer } from '../node-server';
-import { startNodeCapture, type NodeCapture } from '../runtime/capture-node';
-import { startNodeMetrics, type NodeMetrics } from '../runtime/metrics-node';
+import { startNodeServer, type NodeServer } from '../adapter/node/server';
+import { startNodeCapture, type NodeCapture } from '../adapter/node/capture';
+import { startNodeMetrics, type NodeMetrics } from '../adapter/node/metrics';
 import { formatCount, formatShare } from './charts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -17,7 +17,7 @@ afterAll(async () => hub?.close());
 describe('pushSpace (the Node mirror on a Hugging Face Space)', () => {
   it('takes exactly what the Docker build needs', () => {
     const files = spaceFiles(ROOT);
-    expect(files).toEqual(expect.arrayContaining(['Dockerfile', 'package.json', 'package-lock.json', 'tsconfig.json', 'worker/node-server.ts', 'worker/model/model.onnx', 'shared/labels.ts']));
+    expect(files).toEqual(expect.arrayContaining(['Dockerfile', 'package.json', 'package-lock.json', 'tsconfig.json', 'worker/adapter/node/server.ts', 'worker/model/model.onnx', 'shared/labels.ts']));
     expect(files.filter((f) => f.endsWith('.test.ts') || f.startsWith('trainer/') || f.startsWith('datasets/') || f.startsWith('worker/bench/'))).toEqual([]);
   });
 

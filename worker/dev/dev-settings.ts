@@ -12,7 +12,7 @@ import { INTAKE_ENV_KEYS, SERVING_ENV_KEYS } from '../config';
 import { MONITORING_ENV_KEYS } from '../metrics/settings';
 import { HUB_MODEL_ENV_KEYS } from '../model-provider/hub-settings';
 
-/** Every variable the worker reads (worker/env.ts), in the order of the README's tables. */
+/** Every variable the worker reads (worker/deps.ts), in the order of the README's tables. */
 export const WORKER_SETTINGS: readonly string[] = [...new Set([...SERVING_ENV_KEYS, ...INTAKE_ENV_KEYS, ...CAPTURE_ENV_KEYS, ...HUB_MODEL_ENV_KEYS, ...MONITORING_ENV_KEYS])];
 
 /** The documented settings set (non-blank) in `env`, then `overrides`. */

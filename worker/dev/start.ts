@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   let poke: NodeJS.Timeout | undefined;
   let envFile: { path: string; remove(): void } | undefined;
   if (node) {
-    child = spawn(process.execPath, ['--import', 'tsx', 'worker/node-main.ts', ...passThrough], { stdio: 'inherit', env: { ...process.env, ...vars } });
+    child = spawn(process.execPath, ['--import', 'tsx', 'worker/adapter/node/main.ts', ...passThrough], { stdio: 'inherit', env: { ...process.env, ...vars } });
   } else {
     const port = portArg(passThrough) ?? 8787;
     envFile = writePrivateEnvFile(workerSettings(process.env, vars));

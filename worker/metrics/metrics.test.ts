@@ -16,7 +16,7 @@ import { MemoryMetricsStore } from './memory-metrics-store';
 import { Metrics } from './metrics';
 import type { MetricsStore } from './metrics-store';
 import { ALERT_POLICY, MONITORING_DEFAULTS, monitoringSettingsFromEnv } from './settings';
-import { SqliteMetricsStore } from './sqlite-metrics-store';
+import { SqliteMetricsStore } from '../adapter/node/sqlite-metrics-store';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

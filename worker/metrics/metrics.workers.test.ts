@@ -1,14 +1,14 @@
 /**
  * The counters inside workerd: the D1 store on the CAPTURE_DB binding sums what several isolates
- * add and rolls old minutes up; the real worker (worker/index.ts) counts predictions and serves
+ * add and rolls old minutes up; the real worker (worker/adapter/workerd/index.ts) counts predictions and serves
  * /v1/metrics and /dashboard from it.
  */
 import * as workers from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { D1Like } from '../capture/d1-buffer';
-import type { Env } from '../env';
-import worker from '../index';
-import { D1MetricsStore } from './d1-metrics-store';
+import type { D1Like } from '../adapter/workerd/d1-buffer';
+import type { Env } from '../deps';
+import worker from '../adapter/workerd/index';
+import { D1MetricsStore } from '../adapter/workerd/d1-metrics-store';
 import { Metrics } from './metrics';
 import { ALERT_POLICY, MONITORING_DEFAULTS } from './settings';
 

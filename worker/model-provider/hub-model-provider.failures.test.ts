@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { featurizerSpec } from '../../shared/featurizer/index';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, TOKEN, type Published, modelDownloads } from './hub-test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, TOKEN, type Published, modelDownloads } from './hub.test-helpers';
 
 // Each test publishes the 8.4 MB model and creates ORT sessions: seconds on a busy 2-CPU machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 30_000 });

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { hubProvider, publishVersion, TOKEN } from './hub-test-helpers';
+import { hubProvider, publishVersion, TOKEN } from './hub.test-helpers';
 
 let hub: LocalHub;
 

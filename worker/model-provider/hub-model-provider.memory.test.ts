@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { hubProvider, TOKEN } from './hub-test-helpers';
+import { hubProvider, TOKEN } from './hub.test-helpers';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, TOKEN, modelDownloads } from './hub-test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, TOKEN, modelDownloads } from './hub.test-helpers';
 import { startModelCheckTimer } from './check-timer';
 import { memoryModelFileCache } from './model-file-cache';
 

@@ -11,7 +11,7 @@ import bundledManifest from '../model/manifest.json';
 import bundledBytes from '../model/model.onnx';
 import fixtureManifest from '../test/fixtures/test-model.manifest.json';
 import fixture from '../test/fixtures/test-model.onnx';
-import { ortWorkerd } from '../runtime/ort-workerd';
+import { ortWorkerd } from '../adapter/workerd/ort';
 import { checkCanaries } from './canary-check';
 import { createHubModelProvider } from './hub-model-provider';
 import { sha256Hex } from './load-verified-model';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { OrtRuntime } from '../../shared/sentiment-model';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 import { loadVerifiedModel, verifyModelFiles } from './load-verified-model';
 
 const files = () => ({

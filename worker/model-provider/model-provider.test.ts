@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 import { fixtureModelProvider } from '../test/fixture-provider';
 import { createStaticModelProvider, ModelUnavailableError } from './model-provider';
 import type { ModelFiles } from './load-verified-model';

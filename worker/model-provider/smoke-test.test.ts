@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SentimentModel } from '../../shared/sentiment-model';
-import { ortNode } from '../runtime/ort-node';
-import { tinyModel } from './hub-test-helpers';
+import { ortNode } from '../../shared/ort/node';
+import { tinyModel } from './hub.test-helpers';
 import { SMOKE_TEXTS, smokeTest, SmokeTestError } from './smoke-test';
 
 const fake = (values: number[] | Error) => ({

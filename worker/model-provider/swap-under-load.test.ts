@@ -10,9 +10,9 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
 import { wasmMemoryBytes } from '../runtime/wasm-memory';
-import { bundledFiles, hubProvider, publishVersion, TOKEN } from './hub-test-helpers';
+import { bundledFiles, hubProvider, publishVersion, TOKEN } from './hub.test-helpers';
 import { loadVerifiedModel } from './load-verified-model';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 
 const REPO = 'team/swap-under-load';
 const MiB = 2 ** 20;

@@ -5,7 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { renderDashboard } from '../dashboard/render-dashboard';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../deps';
 import { errorResponses } from '../errors';
 import { adminAccess } from '../middleware/admin-access/index';
 import { metricsSnapshot } from './metrics';

@@ -4,7 +4,7 @@
  * document with its style and a small script inline, no CDN.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../deps';
 import { DOCS_SCRIPT, renderDocsPage, type OpenApiDocument } from './docs-page';
 
 export function docsRoutes(document: () => OpenApiDocument): Hono<AppEnv> {

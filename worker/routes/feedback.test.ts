@@ -6,7 +6,7 @@ import { createApp } from '../app';
 import { createCapture, type Capture } from '../capture/capture';
 import { captureConfigFromEnv } from '../capture/config';
 import type { RecordBuffer } from '../capture/record-buffer';
-import { SqliteRecordBuffer } from '../capture/sqlite-buffer';
+import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
 import { INTAKE_DEFAULTS, SERVING_DEFAULTS, type IntakeConfig } from '../config';
 import { fixtureModelProvider } from '../test/fixture-provider';
 

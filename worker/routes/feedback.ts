@@ -8,12 +8,12 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { newFeedbackRecord } from '../../shared/feedback-record';
 import { feedbackAcceptedSchema, feedbackDryRunSchema, requestSchemas, validationHook, type Limits } from '../api-schemas';
 import type { IntakeConfig } from '../config';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../deps';
 import { ApiError, errorResponses } from '../errors';
 import { apiKey } from '../middleware/api-key/index';
 import { jsonBody } from '../middleware/json-body/index';
 import { rateLimit } from '../middleware/rate-limit/index';
-import { afterResponse } from '../runtime/after-response';
+import { afterResponse } from '../after-response';
 import { addressKey, clientKey } from '../client-address';
 import { textForStorage } from '../capture/scrub-text';
 

@@ -7,7 +7,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { healthSchema } from '../api-schemas';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../deps';
 import type { Metrics } from '../metrics/metrics';
 import { timingSafeEqual } from '../middleware/api-key/index';
 

@@ -5,7 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { captureStatusSchema } from '../api-schemas';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../deps';
 import { ApiError, errorResponses } from '../errors';
 import { COUNTER_FIELDS } from '../metrics/counters';
 import type { Metrics, MetricsSnapshot } from '../metrics/metrics';

@@ -1,7 +1,7 @@
 /** GET /v1/model: the manifest of the model that serves predictions (loads it if needed). */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { modelManifestSchema } from '../api-schemas';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../deps';
 import { errorResponses } from '../errors';
 
 const route = createRoute({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SentimentModel } from '../../shared/sentiment-model';
 import { memorySnapshot } from './memory-report';
-import { ortNode } from './ort-node';
+import { ortNode } from '../../shared/ort/node';
 
 describe('memorySnapshot', () => {
   it("counts ORT's wasm memory once a model is loaded, on top of V8's heap and external memory", async () => {

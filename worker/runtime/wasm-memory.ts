@@ -22,7 +22,7 @@ type Instantiate = (source: unknown, imports?: WebAssembly.Imports) => Promise<u
 
 /**
  * Runs `run` with WebAssembly.instantiate wrapped: `redirect` may answer a call itself (the
- * precompiled-module hand-over, ort-precompiled.ts); every resulting instance is noted.
+ * precompiled-module hand-over, shared/ort/precompiled.ts); every resulting instance is noted.
  */
 export async function withInstantiateHook<T>(run: () => Promise<T>, redirect: (source: unknown, imports: WebAssembly.Imports | undefined, original: Instantiate) => Promise<unknown> | undefined): Promise<T> {
   const original = WebAssembly.instantiate as Instantiate;

@@ -1,11 +1,11 @@
 /**
- * Per-client limits inside workerd (the real worker, worker/index.ts): the client is the
+ * Per-client limits inside workerd (the real worker, worker/adapter/workerd/index.ts): the client is the
  * CF-Connecting-IP Cloudflare sets. Failed API keys are throttled; the optional scoring limit.
  */
 import * as workers from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { Env } from '../env';
-import worker from '../index';
+import type { Env } from '../deps';
+import worker from '../adapter/workerd/index';
 
 const env = (workers as unknown as { env: Env }).env;
 const BASE = 'http://worker.test';

@@ -1,19 +1,19 @@
-/** The API inside workerd: the real worker (worker/index.ts, shipped model, wrangler.toml) and the app on the fixture model. */
+/** The API inside workerd: the real worker (worker/adapter/workerd/index.ts, shipped model, wrangler.toml) and the app on the fixture model. */
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import { SERVING_DEFAULTS } from '../config';
-import worker from '../index';
+import worker from '../adapter/workerd/index';
 import bundledManifest from '../model/manifest.json';
 import { createStaticModelProvider, type ModelProvider } from '../model-provider/model-provider';
-import { ortWorkerd } from '../runtime/ort-workerd';
+import { ortWorkerd } from '../adapter/workerd/ort';
 import { describeApiContract } from './api-contract';
 import fixtureBytes from './fixtures/test-model.onnx';
 import fixtureManifest from './fixtures/test-model.manifest.json';
 
 const BASE = 'http://worker.test';
 
-describe('the API contract in workerd (worker/index.ts)', () => {
+describe('the API contract in workerd (worker/adapter/workerd/index.ts)', () => {
   describeApiContract({
     fetch: (path, init) => exports.default.fetch(`${BASE}${path}`, init),
     runtime: 'workerd',

@@ -1,15 +1,15 @@
 /**
- * Feedback inside workerd: the real worker (worker/index.ts) stores a POST /v1/feedback in the
+ * Feedback inside workerd: the real worker (worker/adapter/workerd/index.ts) stores a POST /v1/feedback in the
  * CAPTURE_DB D1 binding, its scheduled() handler (the Cron Trigger) commits it to the local Hub
  * (local-hub.global-setup.ts), and low-confidence predictions land in D1 after the response.
  */
 import * as workers from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { parseRecordLine } from '../../shared/feedback-record';
-import type { D1Like } from '../capture/d1-buffer';
-import { readShards } from '../capture/hub-test-helpers';
-import type { Env } from '../env';
-import worker from '../index';
+import type { D1Like } from '../adapter/workerd/d1-buffer';
+import { readShards } from '../capture/hub.test-helpers';
+import type { Env } from '../deps';
+import worker from '../adapter/workerd/index';
 
 const env = (workers as unknown as { env: Env }).env;
 const db = env.CAPTURE_DB as D1Like | undefined;

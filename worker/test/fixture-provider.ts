@@ -1,7 +1,7 @@
 /** A model provider over the fixture model on Node, for app tests that need no real model. */
 import { readFileSync } from 'node:fs';
 import { createStaticModelProvider, type ModelProvider } from '../model-provider/model-provider';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 
 export function fixtureModelProvider(): ModelProvider {
   return createStaticModelProvider({

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { SentimentModel } from '../../shared/sentiment-model';
-import { ortNode } from '../runtime/ort-node';
+import { ortNode } from '../../shared/ort/node';
 import { parseLabelledCsv } from '../../trainer/data/csv';
 import { weightRanges } from '../../trainer/export/negate-weights';
 import { PARITY_TEXTS } from './fixtures/texts';

@@ -1,4 +1,4 @@
-/** The real worker (worker/index.ts, shipped model) inside workerd, compared with Node. */
+/** The real worker (worker/adapter/workerd/index.ts, shipped model) inside workerd, compared with Node. */
 import { exports } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { LABELS } from '../../shared/labels';

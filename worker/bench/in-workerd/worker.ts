@@ -15,7 +15,7 @@ import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../../config';
 import manifest from '../../model/manifest.json';
 import modelBytes from '../../model/model.onnx';
 import { createStaticModelProvider } from '../../model-provider/model-provider';
-import { ortWorkerd } from '../../runtime/ort-workerd';
+import { ortWorkerd } from '../../adapter/workerd/ort';
 import { textSupport } from '../../support/text-support';
 import { detect } from 'tinyld/light';
 

@@ -110,7 +110,7 @@ export async function writeWorkerdConfig(bundle: Pick<BundleReport, 'outdir'>, p
   const bindings = vars.map(([name, value]) =>
     /^".*"$/.test(value) ? `(name = "${name}", text = ${value})` : `(name = "${name}", json = ${JSON.stringify(value)})`,
   );
-  // wrangler names the script after the entry: worker/index.ts → index.js.
+  // wrangler names the script after the entry: worker/adapter/workerd/index.ts → index.js.
   const entry = /^\s*main\s*=\s*"([^"]+)"/m.exec(await readFile(configPath, 'utf8'))?.[1] ?? 'index.ts';
   const main = `${basename(entry).replace(/\.[cm]?[jt]s$/, '')}.js`;
   const script = await readFile(join(bundle.outdir, main), 'utf8');
