@@ -24,7 +24,7 @@ export default defineConfig({
           // Loading ORT's wasm takes ~1 s on a quiet machine and several on a loaded 2-core one.
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'worker/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'trainer/**/*.test.ts', 'worker/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [WORKERS_TESTS, '**/node_modules/**'],
         },
       },

@@ -6,15 +6,11 @@
  */
 export type BatchFn<I, O> = (inputs: readonly I[]) => Promise<readonly O[]>;
 
-/**
- * Node only. setImmediate runs after the poll phase, so requests read in the same turn batch
- * together. workerd refuses to settle one request's promise from another request's context
- * ("Cannot perform I/O on behalf of a different request"), so there each call runs on its own.
- */
-const onWorkers = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers';
-const nextTurn = !onWorkers && typeof setImmediate === 'function' ? (fn: () => void) => void setImmediate(fn) : null;
+/** Runs `fn` on a later turn of the event loop; the runtime's adapter supplies it. */
+export type NextTurn = (fn: () => void) => void;
 
-export function coalesce<I, O>(run: BatchFn<I, O>, maxBatch = 64): (input: I) => Promise<O> {
+/** Without `nextTurn` (a runtime that cannot share one run between requests) each call runs alone. */
+export function coalesce<I, O>(run: BatchFn<I, O>, nextTurn: NextTurn | undefined, maxBatch = 64): (input: I) => Promise<O> {
   if (!nextTurn) return async (input) => (await run([input]))[0];
   let pending: Array<{ input: I; resolve: (output: O) => void; reject: (error: unknown) => void }> = [];
 

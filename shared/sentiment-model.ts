@@ -4,7 +4,7 @@
  * serves on workerd, on Node and in the trainer's evaluator.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
-import { coalesce } from './coalesce';
+import { coalesce, type NextTurn } from './coalesce';
 import { explain, knownShares, type Explanation, type KnownShares, type RowTokens } from './explain';
 import { Featurizer, parseFeaturizerSpec, type FeaturizerSpec, type TokenBatch } from './featurizer/index';
 import { LABELS, NUM_LABELS, type Label } from './labels';
@@ -16,6 +16,12 @@ import { readOnnxMetadata } from './onnx-metadata';
 export interface OrtRuntime {
   InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   Tensor: new (type: 'int64' | 'float32', data: BigInt64Array | Float32Array, dims: readonly number[]) => Tensor;
+  /**
+   * Given by a runtime whose concurrent requests may share one ORT run: single texts asked for in
+   * one event-loop turn are then scored together (shared/coalesce.ts). workerd gives none: it
+   * refuses to settle one request's promise from another's context.
+   */
+  nextTurn?: NextTurn;
 }
 
 export type Scores = Record<Label, number>;
@@ -45,7 +51,7 @@ export class ModelContractError extends Error {
 export class SentimentModel {
   private readonly featurizer: Featurizer;
   /** One text, batched with the other single texts asked for in the same event-loop turn. */
-  private readonly coalesced: (text: string) => Promise<ScoredText> = coalesce((texts: readonly string[]) => this.predict(texts));
+  private readonly coalesced: (text: string) => Promise<ScoredText>;
   /** Predictions started and not yet finished (a coalesced one counts from the call): releaseWhenIdle waits for them. */
   private inFlight = 0;
   private onIdle: (() => void) | null = null;
@@ -59,6 +65,7 @@ export class SentimentModel {
     private readonly weights: LinearWeights | null,
   ) {
     this.featurizer = new Featurizer(featurizerSpec);
+    this.coalesced = coalesce((texts: readonly string[]) => this.predict(texts), ort.nextTurn);
   }
 
   /**

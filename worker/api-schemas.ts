@@ -8,8 +8,8 @@ import type { $ZodIssue } from 'zod/v4/core';
 import { feedbackSourceSchema } from '../shared/feedback-record';
 import { LABELS } from '../shared/labels';
 import { manifestSchema } from '../shared/manifest';
-import type { ServingConfig } from './config';
 import { ApiError, errorBodySchema } from './errors';
+import { type ServingConfig } from '../shared/settings';
 
 export type Limits = Pick<ServingConfig, 'maxTextChars' | 'maxBatchTexts'>;
 

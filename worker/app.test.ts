@@ -1,14 +1,13 @@
 /** The app through app.request(): no server, no workerd; the fixture model on Node. */
-import { MONITORING_DEFAULTS } from './metrics/settings';
 import { describe, expect, it, vi } from 'vitest';
 import { createApp } from './app';
-import { SERVING_DEFAULTS, type ServingConfig } from './config';
 import type { LogLevel } from './logger';
 import { createStaticModelProvider, type ModelProvider } from './model-provider/model-provider';
 import { ortNode } from '../shared/ort/node';
 import { describeApiContract } from './test/api-contract';
 import { fixtureModelProvider } from './test/fixture-provider';
 import { TEST_MODEL } from './test/fixtures/test-model-weights';
+import { MONITORING_DEFAULTS, SERVING_DEFAULTS, type ServingConfig } from '../shared/settings';
 
 type App = ReturnType<typeof createApp>;
 

@@ -9,7 +9,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from './config';
 import type { AppDeps, AppEnv } from './deps';
 import { ApiError, ERRORS, errorBody } from './errors';
 import { consoleLogger, silentLogger } from './logger';
@@ -25,8 +24,8 @@ import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/model';
 import { dashboardRoutes } from './routes/dashboard';
 import { metricsRoutes } from './routes/metrics';
-import { MONITORING_DEFAULTS } from './metrics/settings';
 import { sentimentRoutes } from './routes/sentiment';
+import { INTAKE_DEFAULTS, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../shared/settings';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -42,6 +41,7 @@ export function createApp(options: AppDeps): App {
     monitoring: MONITORING_DEFAULTS,
     history: null,
     clientAddress: () => undefined,
+    waitUntil: () => {},
     ...options,
   };
   const { config, log } = deps;

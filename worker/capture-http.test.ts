@@ -2,7 +2,6 @@
  * Feedback end to end on Node, over loopback HTTP: the Node server with its SQLite buffer, the
  * real @huggingface/hub client, and the local Hub stand-in (trainer/local-hub) as the dataset repo.
  */
-import { MONITORING_DEFAULTS } from './metrics/settings';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -11,10 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHub, type LocalHub } from '../trainer/local-hub/server';
-import { captureConfigFromEnv } from './capture/config';
 import { readShards } from './capture/hub.test-helpers';
 import { startNodeServer, type NodeServer } from './adapter/node/server';
 import { startNodeCapture, type NodeCapture } from './adapter/node/capture';
+import { captureConfigFromEnv, MONITORING_DEFAULTS } from '../shared/settings';
 
 const quiet = () => {};
 const TOKEN = 'hf_capture_http_test';
@@ -35,7 +34,7 @@ const ADMIN_KEY = 'capture-http-admin-key';
 /** A server + capture on its own SQLite file and dataset repo. */
 async function start(env: Record<string, string> = {}, path = join(dir, `buffer-${++serial}.sqlite`)) {
   const repo = `acme/feedback-${serial}-${Date.now()}`;
-  const config = captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: repo, FLUSH_BACKOFF_BASE_SECONDS: '0.01', FLUSH_BACKOFF_CAP_SECONDS: '0.05', ...env });
+  const config = captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: repo, FLUSH_BACKOFF_BASE_S: '0.01', FLUSH_BACKOFF_CAP_S: '0.05', ...env });
   const node: NodeCapture = startNodeCapture({ path, config, log: quiet });
   const server: NodeServer = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, warm: false, config: { logRequests: false }, monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY }, intake: { feedbackRatePerMinute: 0, lowConfidenceLogging: false }, capture: node.capture });
   const target = { hubUrl: hub.url, accessToken: TOKEN, repo: { type: 'dataset' as const, name: repo } };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SERVING_DEFAULTS } from './config';
 import { fixtureModelProvider } from './test/fixture-provider';
 import { warmUpApp } from './warm-up-app';
+import { SERVING_DEFAULTS } from '../shared/settings';
 
 describe('warmUpApp', () => {
   const real = globalThis.Response;

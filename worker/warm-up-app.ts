@@ -11,12 +11,12 @@
  * and the middleware read of them; the code between them is the real one.
  */
 import { createApp } from './app';
-import { INTAKE_DEFAULTS } from './config';
 import type { AppDeps } from './deps';
 import { logLine } from './logger';
 import { MemoryMetricsStore } from './metrics/memory-metrics-store';
 import { Metrics } from './metrics/metrics';
-import { ALERT_POLICY, MONITORING_DEFAULTS } from './metrics/settings';
+import { INTAKE_DEFAULTS, MONITORING_DEFAULTS } from '../shared/settings';
+import { ALERT_POLICY } from './metrics/alert-policy';
 
 const TEXTS = ['I love this, best day ever! :) #happy 😍', "the worst service, not good at all @user http://t.co/x can't believe it", 'The meeting is at 3pm on Tuesday.'];
 
@@ -42,6 +42,7 @@ async function send(deps: AppDeps, rounds: number, request: MakeRequest): Promis
     captureError: null,
     // Its own rate-limit buckets, under no client's address (Node's would need a socket).
     clientAddress: () => undefined,
+    waitUntil: () => {},
     metrics: new Metrics({ store: new MemoryMetricsStore(), policy: ALERT_POLICY, lowConfidenceThreshold: (deps.intake ?? INTAKE_DEFAULTS).lowConfidenceThreshold, ...monitoring }),
     // Formats the line as the console logger does, and drops it.
     log: (level, fields) => void logLine(level, fields),

@@ -4,6 +4,9 @@
  * soon as the process entry calls it (worker/adapter/node/main.ts): the file is read on libuv's threads
  * while the app's modules load, and compiled as soon as it has arrived. The first session then
  * instantiates the compiled module (precompiled.ts).
+ *
+ * The one Node-only file in shared/ (node:fs, node:module, setImmediate), shared by the trainer and
+ * the Node server: a shared/ tsconfig without Node types leaves this file to a Node one.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -22,4 +25,5 @@ export function compileOrtWasm(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-export const ortNode: OrtRuntime = ortRuntime(ort, precompiledWasm(ort, compileOrtWasm));
+/** setImmediate runs after the poll phase, so requests read in the same turn share one ORT run. */
+export const ortNode: OrtRuntime = { ...ortRuntime(ort, precompiledWasm(ort, compileOrtWasm)), nextTurn: (fn) => void setImmediate(fn) };

@@ -3,9 +3,9 @@
  * which Hub) and `pipelineFlags` (retrain, monitor: both repos, the settings, where files go).
  * `trainer <command> --help` is answered by cli.ts before a command parses its flags.
  */
-import { hubSettings, type HubSettings } from '../hub/hub-settings';
 import { DEFAULT_RETRAIN_CONFIG, readRetrainConfig, type RetrainConfig } from '../retrain/retrain-config';
 import { UsageError } from './usage-error';
+import { type HubSettings, hubSettingsFromEnv } from '../../shared/settings';
 
 export const PIPELINE_USAGE = `[--model-repo owner/name] [--dataset-repo owner/name] [--hub-url <url>]
       [--config ${DEFAULT_RETRAIN_CONFIG}] [--work-dir .data/retrain]`;
@@ -19,7 +19,7 @@ export const datasetFlags = {
 export function datasetSettings(values: { [K in keyof typeof datasetFlags]?: string }, usage: string): { datasetRepo: string; hub: HubSettings } {
   const datasetRepo = values['dataset-repo'];
   if (!datasetRepo) throw new UsageError(`missing --dataset-repo (or HF_DATASET_REPO)\nusage: ${usage}`);
-  return { datasetRepo, hub: hubSettings(process.env, values['hub-url']) };
+  return { datasetRepo, hub: hubSettingsFromEnv(process.env, values['hub-url']) };
 }
 
 export const pipelineFlags = {
@@ -44,7 +44,7 @@ export async function pipelineSettings(values: { [K in keyof typeof pipelineFlag
   return {
     modelRepo,
     datasetRepo,
-    hub: hubSettings(process.env, values['hub-url']),
+    hub: hubSettingsFromEnv(process.env, values['hub-url']),
     config: await readRetrainConfig(values.config ?? DEFAULT_RETRAIN_CONFIG),
     workDir: values['work-dir'] ?? '.data/retrain',
   };

@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifestSchema } from '../../shared/manifest';
-import { hubSettings } from '../hub/hub-settings';
 import { releaseFiles } from '../hub/release';
 import { MODEL_REPO_FILES } from '../../shared/hub-repos';
 import { publishFiles, readPublishedState, releaseContents } from '../hub/model-repo';
 import { UsageError } from './usage-error';
+import { hubSettingsFromEnv } from '../../shared/settings';
 
 export const usage = `publish --model-dir <dir with model.onnx and manifest.json> [--repo owner/name]
       [--hub-url <url>] [--dry-run]      (defaults: HF_MODEL_REPO, HF_ENDPOINT; token from HF_TOKEN)`;
@@ -31,7 +31,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
   });
   const dir = values['model-dir'];
   if (!dir || !values.repo) throw new UsageError(`missing --model-dir or --repo (or HF_MODEL_REPO)\nusage: ${usage}`);
-  const hub = hubSettings(process.env, values['hub-url']);
+  const hub = hubSettingsFromEnv(process.env, values['hub-url']);
 
   const bytes = new Uint8Array(await readFile(join(dir, MODEL_REPO_FILES.model)));
   const local = manifestSchema.parse(JSON.parse(await readFile(join(dir, MODEL_REPO_FILES.manifest), 'utf8')));

@@ -22,7 +22,7 @@ describe('the model card', () => {
     expect(card).toContain('| **all invariance pairs** (label flips) | | | **3.0%** |');
   });
 
-  it('credits the lexicons, with their licences, for featurizer v2 only', () => {
+  it('credits the lexicons, with their licences, for featurizer v2 and later', () => {
     const card = renderModelCard(withBehaviour, 'team/sentiment');
     expect(card).toContain('AFINN-165');
     expect(card).toContain('Open Database License (ODbL) v1.0');

@@ -19,7 +19,6 @@ import { mergeDataset, type HoldoutRow, type MergeReport } from '../dataset/merg
 import { datasetCacheDir, pullDataset } from '../dataset/pull';
 import { readDatasetRecords } from '../dataset/records';
 import { historyLine, parseHistory } from '../hub/history';
-import type { HubSettings } from '../hub/hub-settings';
 import { commitHistory, publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
 import { computeMetrics } from '../evaluate/metrics';
@@ -33,6 +32,7 @@ import { checkAlerts, type AlertCheck } from './alerts';
 import { decideGate, type GateDecision } from './gate';
 import { productionModel } from './production-model';
 import type { RetrainConfig } from './retrain-config';
+import { type HubSettings } from '../../shared/settings';
 
 export interface RetrainOptions {
   modelRepo: string;

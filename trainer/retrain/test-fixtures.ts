@@ -10,13 +10,13 @@ import { commit, createRepo } from '@huggingface/hub';
 import { newFeedbackRecord, shardPath, type FeedbackRecord } from '../../shared/feedback-record';
 import { LABELS, type Label } from '../../shared/labels';
 import { readLabelledCsv, writeLabelledCsv, type LabelledRow } from '../data/csv';
-import type { HubSettings } from '../hub/hub-settings';
 import { publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
 import { trainCandidate } from '../model/train-candidate';
 import { parseTrainingConfig } from '../model/training-config';
 import { loadModelBytes } from '../onnx/load-model';
 import { retrainConfigSchema, type RetrainConfig } from './retrain-config';
+import { type HubSettings } from '../../shared/settings';
 
 const TRAIN_CSV = new URL('../../datasets/tweeteval/train.csv', import.meta.url).pathname;
 const VAL_CSV = new URL('../../datasets/tweeteval/val.csv', import.meta.url).pathname;

@@ -4,10 +4,10 @@
  * is trained on. Texts of the base dataset (training and holdout) are never sent. A missing key
  * skips the step with a warning instead of failing the weekly run.
  */
-import type { HubSettings } from '../hub/hub-settings';
 import type { RetrainConfig } from '../retrain/retrain-config';
 import { runSelfLabel, type SelfLabelSummary } from './run-self-label';
 import { readSelfLabelConfig, resolveEndpoint } from './settings';
+import { type HubSettings } from '../../shared/settings';
 
 export interface SelfLabelStepOptions {
   datasetRepo: string;

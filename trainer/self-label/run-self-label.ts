@@ -13,7 +13,6 @@ import { textKey } from '../data/clean';
 import { parseLabelledCsv } from '../data/csv';
 import { datasetCacheDir, pullDataset } from '../dataset/pull';
 import { readDatasetRecords } from '../dataset/records';
-import type { HubSettings } from '../hub/hub-settings';
 import { ANSWER_LOG_FOLDER, AnswerCache } from './answer-cache';
 import { askPrompt, newAskStats, type AskStats } from './ask-llm';
 import { Budget } from './budget';
@@ -22,6 +21,7 @@ import { capPerLabel, humanAgreement, judgeText, type HumanAgreement, type Judge
 import { PROMPT_VERSIONS, type PromptVersion } from './prompts';
 import { selectTexts, type Selection } from './select-texts';
 import type { Endpoint, SelfLabelConfig } from './settings';
+import { type HubSettings } from '../../shared/settings';
 
 export interface SelfLabelOptions {
   datasetRepo: string;

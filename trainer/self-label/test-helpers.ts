@@ -6,8 +6,8 @@ import type { Label } from '../../shared/labels';
 import type { LabelledRow } from '../data/csv';
 import { pullDataset } from '../dataset/pull';
 import { readDatasetRecords } from '../dataset/records';
-import type { HubSettings } from '../hub/hub-settings';
 import { selfLabelConfigSchema, type SelfLabelConfig } from './settings';
+import { type HubSettings } from '../../shared/settings';
 
 /** Low-confidence records for rows, as the server logs them; `production` is what the model said (default: the truth). */
 export function lowConfidence(rows: readonly LabelledRow[], production: (row: LabelledRow, i: number) => Label = (row) => row.label, start = Date.UTC(2026, 10, 1)): LowConfidenceRecord[] {

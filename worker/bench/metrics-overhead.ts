@@ -16,13 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app';
-import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../config';
 import { MinuteCounters } from '../metrics/counters';
-import { MONITORING_DEFAULTS } from '../metrics/settings';
 import { createStaticModelProvider } from '../model-provider/model-provider';
 import { startNodeMetrics } from '../adapter/node/metrics';
 import { ortNode } from '../../shared/ort/node';
 import { benchTexts } from './lib/texts';
+import { INTAKE_DEFAULTS, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../../shared/settings';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '80' }, 'round-ms': { type: 'string', default: '250' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {

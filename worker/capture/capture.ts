@@ -10,28 +10,30 @@
  * process flushes the same oldest records: measured with 3 processes, 2,720 lines for 1,000 records.
  */
 import type { CaptureRecord } from '../../shared/feedback-record';
-import type { CaptureConfig } from './config';
 import type { FlushLedger } from './flush-ledger';
 import { FlushScheduler } from './flush-scheduler';
 import { FlushError, flushOnce, type FlushOptions, type FlushResult } from './hub-flusher';
 import type { RecordBuffer } from './record-buffer';
+import { type CaptureConfig } from '../../shared/settings';
 
 export interface Capture {
   buffer: RecordBuffer;
   scheduler: FlushScheduler;
   /** Store records durably; resolves once they would survive a crash. */
   accept(records: readonly CaptureRecord[]): Promise<void>;
-  /**
-   * For records nobody waits on (low-confidence logging): a runtime may gather them for a few
-   * milliseconds and store them together (one fsync for many requests on Node). Absent: accept.
-   */
-  acceptSoon?(records: readonly CaptureRecord[]): Promise<void>;
+  /** For records nobody waits on (low-confidence logging); `accept` unless the runtime gathers them. */
+  acceptSoon(records: readonly CaptureRecord[]): Promise<void>;
 }
 
 export interface CaptureOptions {
   buffer: RecordBuffer;
   config: CaptureConfig;
   ledger?: FlushLedger;
+  /**
+   * How the runtime stores records nobody waits on: it may gather them for a few milliseconds and
+   * append them together (one fsync for many requests on Node). Default: append at once.
+   */
+  acceptSoon?: (records: readonly CaptureRecord[]) => Promise<void>;
   /** Passed on to `flush` (Hub calls). */
   fetch?: typeof fetch;
   now?: () => number;
@@ -58,5 +60,6 @@ export function createCapture(options: CaptureOptions): Capture {
           throw new FlushError('capture is not configured: set HF_TOKEN and HF_DATASET_REPO (records are kept until then)', false);
         },
   });
-  return { buffer, scheduler, accept: (records) => buffer.append(records) };
+  const accept = (records: readonly CaptureRecord[]) => buffer.append(records);
+  return { buffer, scheduler, accept, acceptSoon: options.acceptSoon ?? accept };
 }

@@ -25,12 +25,11 @@ import type { LocalHub } from '../../trainer/local-hub/server';
 import { startTestHub, TOKEN } from '../../trainer/local-hub/test-helpers';
 import { holdoutMetrics } from '../../trainer/model/train-candidate';
 import { loadModelBytes } from '../../trainer/onnx/load-model';
-import { captureConfigFromEnv } from '../capture/config';
-import { monitoringSettingsFromEnv } from '../metrics/settings';
 import { startNodeServer, type NodeServer } from '../adapter/node/server';
 import { startNodeCapture, type NodeCapture } from '../adapter/node/capture';
 import { startNodeMetrics, type NodeMetrics } from '../adapter/node/metrics';
 import { formatCount, formatShare } from './charts';
+import { captureConfigFromEnv, monitoringSettingsFromEnv } from '../../shared/settings';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.DASHBOARD_SCREENSHOT ?? '.data/dashboard.png';

@@ -9,7 +9,8 @@
  */
 import { MODEL_REPO_FILES } from '../../shared/hub-repos';
 import { HubFiles } from '../model-provider/hub-files';
-import { PUBLIC_HUB_URL, type HubModelSettings } from '../model-provider/hub-settings';
+import { PUBLIC_HUB_URL } from '../../shared/hub-endpoint';
+import { type HubModelSettings } from '../../shared/settings';
 
 const HISTORY_PATH = MODEL_REPO_FILES.history;
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { checkServingAlerts } from '../metrics/alerts';
 import { emptyCounts } from '../metrics/counters';
 import type { MetricsSnapshot } from '../metrics/metrics';
-import { ALERT_POLICY } from '../metrics/settings';
 import { holdoutSlices, renderDashboard } from './render-dashboard';
+import { ALERT_POLICY } from '../metrics/alert-policy';
 
 const totals = { ...emptyCounts(), requests: 40, predictions: 40, low_confidence: 30, feedback: 20, disagreements: 15, low_confidence_share: 0.75, disagreement_share: 0.75 };
 const snapshot: MetricsSnapshot = {

@@ -213,7 +213,7 @@ ${modelPanel(d, now)}
 ${historyPanel(d)}
 </div>
 </main>
-<footer>Counts are summed over every ${d.runtime === 'node' ? 'process' : 'isolate'} by minute and hour; each adds its own every METRICS_FLUSH_S seconds. Alert rules and thresholds are those of <code>trainer monitor</code> (trainer/configs/retrain.json).</footer>
+<footer>Counts are summed over every process or isolate by minute and hour; each adds its own every METRICS_FLUSH_S seconds. Alert rules and thresholds are those of <code>trainer monitor</code> (trainer/configs/retrain.json).</footer>
 </body></html>`;
 }
 

@@ -7,13 +7,10 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CAPTURE_ENV_KEYS } from '../capture/config';
-import { INTAKE_ENV_KEYS, SERVING_ENV_KEYS } from '../config';
-import { MONITORING_ENV_KEYS } from '../metrics/settings';
-import { HUB_MODEL_ENV_KEYS } from '../model-provider/hub-settings';
+import { RENAMED, WORKER_VARIABLES } from '../../shared/settings';
 
-/** Every variable the worker reads (worker/deps.ts), in the order of the README's tables. */
-export const WORKER_SETTINGS: readonly string[] = [...new Set([...SERVING_ENV_KEYS, ...INTAKE_ENV_KEYS, ...CAPTURE_ENV_KEYS, ...HUB_MODEL_ENV_KEYS, ...MONITORING_ENV_KEYS])];
+/** Every variable the worker reads, in the order of the README's tables, then the old names still read. */
+export const WORKER_SETTINGS: readonly string[] = [...WORKER_VARIABLES, ...Object.keys(RENAMED)];
 
 /** The documented settings set (non-blank) in `env`, then `overrides`. */
 export function workerSettings(env: Record<string, string | undefined>, overrides: Record<string, string> = {}): Record<string, string> {

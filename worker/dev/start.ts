@@ -14,11 +14,12 @@
  * `ps` would show HF_TOKEN to every user; a .dev.vars file of yours is read first.
  *
  * wrangler dev does not fire Cron Triggers by itself: with --test-scheduled this launcher calls
- * /__scheduled every FLUSH_INTERVAL_SECONDS (60), which is what the cron does when deployed.
+ * /__scheduled every FLUSH_INTERVAL_S (60), which is what the cron does when deployed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { startLocalHub, type LocalHub } from '../../trainer/local-hub/server';
+import { captureConfigFromEnv } from '../../shared/settings';
 import { workerSettings, writePrivateEnvFile } from './dev-settings';
 
 const HUB_PORT = 7861;
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     const ownVars = existsSync('.dev.vars') ? ['--env-file', '.dev.vars'] : []; // later files win
     const args = ['dev', '--test-scheduled', ...(portArg(passThrough) ? [] : ['--port', String(port)]), ...ownVars, '--env-file', envFile.path, ...passThrough];
     child = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', ...args], { stdio: 'inherit', env: { ...process.env, ...quiet } });
-    const every = Number(process.env.FLUSH_INTERVAL_SECONDS || 60) * 1000;
+    const every = captureConfigFromEnv(process.env).intervalMs;
     poke = setInterval(() => {
       fetch(`http://127.0.0.1:${port}/__scheduled?cron=*+*+*+*+*`).catch(() => undefined);
     }, every);

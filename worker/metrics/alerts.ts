@@ -6,7 +6,7 @@
  * disagree stays at or below 1 − that floor). Fewer than `min_samples` in the window: not judged.
  */
 import type { Counts } from './counters';
-import type { AlertPolicy } from './settings';
+import { type AlertPolicy } from './alert-policy';
 
 export interface ServingAlert {
   name: 'low_confidence_share' | 'correction_disagreement';

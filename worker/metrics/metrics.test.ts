@@ -15,8 +15,9 @@ import { emptyCounts, MinuteCounters } from './counters';
 import { MemoryMetricsStore } from './memory-metrics-store';
 import { Metrics } from './metrics';
 import type { MetricsStore } from './metrics-store';
-import { ALERT_POLICY, MONITORING_DEFAULTS, monitoringSettingsFromEnv } from './settings';
 import { SqliteMetricsStore } from '../adapter/node/sqlite-metrics-store';
+import { ALERT_POLICY } from './alert-policy';
+import { MONITORING_DEFAULTS, monitoringSettingsFromEnv } from '../../shared/settings';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -48,6 +49,23 @@ describe('MinuteCounters', () => {
       { minute: T0 / MINUTE + 1, model_version: 'v1', ...emptyCounts(), feedback: 2, disagreements: 1 },
     ]);
     expect(c.pending).toBe(false);
+  });
+});
+
+describe('Metrics.flushDue', () => {
+  it('counts the interval from the last flush, or from the first request when built while the clock read 0 (workerd\'s global scope)', () => {
+    const clock = { t: 0 };
+    const m = metricsOn(new MemoryMetricsStore(), clock);
+    m.counters.predictions('v1', [pred('positive', 0.9)], 0.55, T0);
+    clock.t = T0;
+    expect(m.flushDue()).toBe(false); // the first request: not a flush
+    clock.t = T0 + 29_000;
+    expect(m.flushDue()).toBe(false);
+    clock.t = T0 + 30_000;
+    expect(m.flushDue()).toBe(true);
+    const built = metricsOn(new MemoryMetricsStore(), { t: T0 });
+    built.counters.predictions('v1', [pred('positive', 0.9)], 0.55, T0);
+    expect(built.flushDue(T0 + 30_000)).toBe(true);
   });
 });
 

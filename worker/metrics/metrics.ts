@@ -9,7 +9,7 @@ import type { CaptureStatus } from '../capture/flush-scheduler';
 import { checkServingAlerts, type AlertSummary } from './alerts';
 import { addCounts, emptyCounts, MinuteCounters, minuteOf, type Counts } from './counters';
 import type { BucketCounts, MetricsStore } from './metrics-store';
-import type { AlertPolicy } from './settings';
+import { type AlertPolicy } from './alert-policy';
 
 const HOUR_MINUTES = 60;
 const ROLLUP_EVERY_MS = 3_600_000;
@@ -70,6 +70,9 @@ export class Metrics {
 
   /** Cheap and synchronous: whether counts wait and the interval has passed. */
   flushDue(now = this.now()): boolean {
+    // workerd's clock reads 0 in the global scope, where the isolate's Metrics is built: the
+    // interval then starts at the first request (instead of a flush in that request).
+    if (this.lastFlush === 0) this.lastFlush = now;
     return this.counters.pending && now - this.lastFlush >= this.options.flushIntervalMs;
   }
 

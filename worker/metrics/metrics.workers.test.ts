@@ -10,7 +10,8 @@ import type { Env } from '../deps';
 import worker from '../adapter/workerd/index';
 import { D1MetricsStore } from '../adapter/workerd/d1-metrics-store';
 import { Metrics } from './metrics';
-import { ALERT_POLICY, MONITORING_DEFAULTS } from './settings';
+import { ALERT_POLICY } from './alert-policy';
+import { MONITORING_DEFAULTS } from '../../shared/settings';
 
 const env = (workers as unknown as { env: Env }).env;
 const db = env.CAPTURE_DB as D1Like | undefined;

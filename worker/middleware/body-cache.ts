@@ -1,6 +1,7 @@
 /**
  * Hands a body already read to whatever reads it next through `c.req.text()`/`json()`/
  * `arrayBuffer()`. Hono keeps those reads as promises in `bodyCache` (its types say values).
+ * Hono has no public way to do this; a new Request in `c.req.raw` would copy the body once more.
  */
 import type { Context } from 'hono';
 

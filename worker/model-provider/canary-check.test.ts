@@ -9,11 +9,11 @@ import { SentimentModel } from '../../shared/sentiment-model';
 import { negateWeights } from '../../trainer/export/negate-weights';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { MONITORING_DEFAULTS } from '../metrics/settings';
 import { startNodeServer, type NodeServer } from '../adapter/node/server';
 import { ortNode } from '../../shared/ort/node';
 import { CanaryCheckError, checkCanaries } from './canary-check';
 import { bundledModel, publishVersion, TOKEN } from './hub.test-helpers';
+import { MONITORING_DEFAULTS } from '../../shared/settings';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 

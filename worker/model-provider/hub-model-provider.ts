@@ -36,13 +36,14 @@
 import type { OrtRuntime } from '../../shared/sentiment-model';
 import { CheckScheduler } from './check-scheduler';
 import { HubFiles, HubRepoError, ModelMismatchError, TransferError } from './hub-files';
-import { HUB_MODEL_DEFAULTS, PUBLIC_HUB_URL, type HubModelSettings } from './hub-settings';
 import type { ModelFiles } from './load-verified-model';
 import type { ModelFileCache } from './model-file-cache';
 import { ModelUnavailableError, type HubCheckStatus, type LoadedModel, type ModelProvider, type ModelStatus } from './model-provider';
 import { RetireQueue } from './retire-queue';
 import { SmokeTestError } from './smoke-test';
 import { RejectedVersionError, VersionLoader, type ProviderLogger, type Served } from './version-loader';
+import { HUB_MODEL_DEFAULTS, type HubModelSettings } from '../../shared/settings';
+import { PUBLIC_HUB_URL } from '../../shared/hub-endpoint';
 
 export type { ProviderLogger };
 
@@ -102,11 +103,11 @@ export function createHubModelProvider(options: HubModelProviderOptions): HubMod
     revision,
     hubUrl = PUBLIC_HUB_URL,
     accessToken,
-    checkIntervalMs = HUB_MODEL_DEFAULTS.checkIntervalS * 1000,
-    maxBackoffMs = HUB_MODEL_DEFAULTS.maxBackoffS * 1000,
-    releaseGraceMs = HUB_MODEL_DEFAULTS.releaseGraceS * 1000,
-    requestTimeoutMs = HUB_MODEL_DEFAULTS.hubTimeoutS * 1000,
-    coldStartTimeoutMs = HUB_MODEL_DEFAULTS.coldStartTimeoutS * 1000,
+    checkIntervalMs = HUB_MODEL_DEFAULTS.checkIntervalMs,
+    maxBackoffMs = HUB_MODEL_DEFAULTS.maxBackoffMs,
+    releaseGraceMs = HUB_MODEL_DEFAULTS.releaseGraceMs,
+    requestTimeoutMs = HUB_MODEL_DEFAULTS.requestTimeoutMs,
+    coldStartTimeoutMs = HUB_MODEL_DEFAULTS.coldStartTimeoutMs,
     abandonAfterMs = 6 * requestTimeoutMs,
     log = () => {},
     backoffJitter = 0.2,

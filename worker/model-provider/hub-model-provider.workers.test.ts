@@ -15,7 +15,7 @@ import { ortWorkerd } from '../adapter/workerd/ort';
 import { checkCanaries } from './canary-check';
 import { createHubModelProvider } from './hub-model-provider';
 import { sha256Hex } from './load-verified-model';
-import { cacheApiModelFileCache, type CacheLike } from './model-file-cache';
+import { cacheApiModelFileCache, type CacheLike } from '../adapter/workerd/cache-api-file-cache';
 
 const HUB = 'https://hub.test';
 const REPO = 'acme/sentiment';

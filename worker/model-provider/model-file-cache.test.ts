@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cacheApiModelFileCache, memoryModelFileCache, modelFileKey, type CacheLike } from './model-file-cache';
+import { cacheApiModelFileCache, type CacheLike } from '../adapter/workerd/cache-api-file-cache';
+import { memoryModelFileCache, modelFileKey } from './model-file-cache';
 
-/** The Cache API's contract as far as the adapter uses it (Node has no `caches`; workerd's is tested in model-file-cache.workers.test.ts). */
+/** The Cache API's contract as far as the adapter uses it (Node has no `caches`; workerd's is tested in hub-model-provider.workers.test.ts). */
 function fakeCacheApi(): CacheLike & { stored: Map<string, Response> } {
   const stored = new Map<string, Response>();
   return {

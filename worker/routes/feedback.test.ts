@@ -1,14 +1,12 @@
 /** POST /v1/feedback and low-confidence logging through app.request, on an in-memory SQLite buffer. */
-import { MONITORING_DEFAULTS } from '../metrics/settings';
 import type { Context } from 'hono';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createApp } from '../app';
 import { createCapture, type Capture } from '../capture/capture';
-import { captureConfigFromEnv } from '../capture/config';
 import type { RecordBuffer } from '../capture/record-buffer';
 import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
-import { INTAKE_DEFAULTS, SERVING_DEFAULTS, type IntakeConfig } from '../config';
 import { fixtureModelProvider } from '../test/fixture-provider';
+import { captureConfigFromEnv, INTAKE_DEFAULTS, type IntakeConfig, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../../shared/settings';
 
 const buffers: SqliteRecordBuffer[] = [];
 afterEach(() => {

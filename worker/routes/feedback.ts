@@ -7,7 +7,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { newFeedbackRecord } from '../../shared/feedback-record';
 import { feedbackAcceptedSchema, feedbackDryRunSchema, requestSchemas, validationHook, type Limits } from '../api-schemas';
-import type { IntakeConfig } from '../config';
 import type { AppEnv } from '../deps';
 import { ApiError, errorResponses } from '../errors';
 import { apiKey } from '../middleware/api-key/index';
@@ -16,6 +15,7 @@ import { rateLimit } from '../middleware/rate-limit/index';
 import { afterResponse } from '../after-response';
 import { addressKey, clientKey } from '../client-address';
 import { textForStorage } from '../capture/scrub-text';
+import { type IntakeConfig } from '../../shared/settings';
 
 export function feedbackRoutes(limits: Limits, intake: IntakeConfig): OpenAPIHono<AppEnv> {
   const { feedbackRequest } = requestSchemas(limits);

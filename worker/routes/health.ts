@@ -5,11 +5,10 @@
  * about the deployment than a public probe needs. Never loads the model.
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { healthSchema } from '../api-schemas';
 import type { AppEnv } from '../deps';
 import type { Metrics } from '../metrics/metrics';
-import { timingSafeEqual } from '../middleware/api-key/index';
+import { carriesAdminKey } from '../middleware/admin-access/index';
 
 const route = createRoute({
   method: 'get',
@@ -17,7 +16,7 @@ const route = createRoute({
   summary: 'Liveness, the model version and the feedback buffer depth',
   description: [
     'Always 200 while the server runs. Never loads the model itself: workerd creates the bundled model session while it starts the isolate and the Node server before it listens, so `version` is set from the first answer (null while a model is still loading). `depth` is the number of feedback/low-confidence records waiting to be committed to the dataset repo. `alerts` is the serving alert check over the last 7 days (low-confidence share of served predictions, share of feedback disagreeing with the model; details on /dashboard and /v1/metrics).',
-    'With `Authorization: Bearer <ADMIN_API_KEY>` the answer also has `details`: the runtime, the model state and source, the Hub version checks, the buffer\'s last flush and last error, and why feedback is unavailable if it is. Without the key (or with a wrong one) `details` is left out.',
+    'With the admin key (`Authorization: Bearer <ADMIN_API_KEY>`, or the password of HTTP Basic auth) the answer also has `details`: the runtime, the model state and source, the Hub version checks, the buffer\'s last flush and last error, and why feedback is unavailable if it is. Without the key (or with a wrong one) `details` is left out.',
   ].join('\n\n'),
   responses: { 200: { description: 'The server is up', content: { 'application/json': { schema: healthSchema } } } },
 });
@@ -39,7 +38,7 @@ export function healthRoutes(): OpenAPIHono<AppEnv> {
     const model = models.status();
     const status = model.state === 'failed' || captureError ? ('degraded' as const) : ('ok' as const);
     const alerts = metrics ? await servingAlerts(metrics) : null;
-    if (!(await isAdmin(c, monitoring.adminApiKey))) {
+    if (!monitoring.adminApiKey || !(await carriesAdminKey(c.req.header('authorization'), monitoring.adminApiKey))) {
       // The buffer's cheap estimate only; never throws.
       const depth = capture ? await capture.buffer.depthEstimate().catch(() => null) : null;
       return c.json({ status, version: model.version, depth, alerts }, 200);
@@ -72,16 +71,4 @@ export function healthRoutes(): OpenAPIHono<AppEnv> {
     );
   });
   return routes;
-}
-
-const encoder = new TextEncoder();
-const sha256 = async (value: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
-
-/** The request carries the admin key (compared as digests, in constant time). */
-async function isAdmin(c: Context<AppEnv>, adminKey: string | undefined): Promise<boolean> {
-  if (!adminKey) return false;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  if (!match) return false;
-  const [known, given] = await Promise.all([sha256(adminKey), sha256(match[1])]);
-  return timingSafeEqual(known, given);
 }

@@ -7,7 +7,6 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { newLowConfidenceRecord, type CaptureRecord } from '../../shared/feedback-record';
 import { batchResultSchema, requestSchemas, scoringQuerySchema, sentimentResultSchema, validationError, validationHook, type Limits } from '../api-schemas';
-import type { IntakeConfig, ServingConfig } from '../config';
 import type { AppEnv } from '../deps';
 import { errorBody, errorResponses, type ErrorBody } from '../errors';
 import { jsonBody } from '../middleware/json-body/index';
@@ -19,6 +18,7 @@ import { afterResponse } from '../after-response';
 import type { Prediction, ScoredText } from '../../shared/sentiment-model';
 import { textSupport, type TextSupport } from '../support/text-support';
 import { toResult } from './sentiment-result';
+import { type IntakeConfig, type ServingConfig } from '../../shared/settings';
 
 const REQUEST_ERRORS = ['invalid_json', 'unsupported_media_type', 'validation_failed', 'payload_too_large', 'model_unavailable', 'internal_error'] as const;
 
@@ -158,7 +158,7 @@ function recordLowConfidence(
   afterResponse(c, log, 'low-confidence logging', async () => {
     const now = new Date();
     const records: CaptureRecord[] = chosen.map((i) => newLowConfidenceRecord({ text: textForStorage(texts[i]), ...predictions[i], model_version: modelVersion }, now));
-    await (capture.acceptSoon ?? capture.accept)(records);
+    await capture.acceptSoon(records);
     await capture.scheduler.maybeFlush('size');
   });
 }

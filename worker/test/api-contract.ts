@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LABELS } from '../../shared/labels';
-import { SERVING_DEFAULTS } from '../config';
 import { ERROR_CODES, ERRORS, type ErrorCode } from '../errors';
+import { SERVING_DEFAULTS } from '../../shared/settings';
 
 export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 

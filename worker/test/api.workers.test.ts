@@ -2,7 +2,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app';
-import { SERVING_DEFAULTS } from '../config';
 import worker from '../adapter/workerd/index';
 import bundledManifest from '../model/manifest.json';
 import { createStaticModelProvider, type ModelProvider } from '../model-provider/model-provider';
@@ -10,6 +9,7 @@ import { ortWorkerd } from '../adapter/workerd/ort';
 import { describeApiContract } from './api-contract';
 import fixtureBytes from './fixtures/test-model.onnx';
 import fixtureManifest from './fixtures/test-model.manifest.json';
+import { SERVING_DEFAULTS } from '../../shared/settings';
 
 const BASE = 'http://worker.test';
 

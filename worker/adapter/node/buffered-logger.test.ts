@@ -12,7 +12,7 @@ function setup(maxChars?: number) {
 }
 
 describe('createBufferedLogger', () => {
-  it('gathers info lines and writes them together on the next turn, one JSON line each', () => {
+  it('gathers info lines and writes them together later, one JSON line each', () => {
     const { log, out, runScheduled } = setup();
     log('info', { msg: 'request', status: 200 });
     log('info', { msg: 'request', status: 404 });

@@ -1,14 +1,12 @@
 /** The Node buffer when CAPTURE_DB_PATH cannot be used: the app serves predictions, feedback answers 503, /health says why. */
-import { MONITORING_DEFAULTS } from '../../metrics/settings';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app';
-import { captureConfigFromEnv } from '../../capture/config';
-import { SERVING_DEFAULTS } from '../../config';
 import { fixtureModelProvider } from '../../test/fixture-provider';
 import { openNodeCapture } from './capture';
+import { captureConfigFromEnv, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../../../shared/settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'capture-node-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,17 +1,17 @@
 /**
  * Capture on Node: the SQLite buffer file (fsynced before a 202) and a ledger in the same file,
  * so several processes (node:cluster) share one rate-limit window and one flusher; plus an
- * unref'd timer asking for a 'schedule' flush every FLUSH_INTERVAL_SECONDS.
+ * unref'd timer asking for a 'schedule' flush every FLUSH_INTERVAL_S.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CaptureRecord } from '../../../shared/feedback-record';
 import { createCapture, type Capture } from '../../capture/capture';
-import type { CaptureConfig } from '../../capture/config';
 import { SqliteRecordBuffer } from './sqlite-buffer';
 import { SqliteFlushLedger } from './sqlite-ledger';
 import type { Logger } from '../../logger';
 import { logFlush } from '../../capture/log-flush';
+import { type CaptureConfig } from '../../../shared/settings';
 
 export const DEFAULT_CAPTURE_DB_PATH = '.data/capture.sqlite';
 const GATHER_MS = 50;
@@ -56,11 +56,10 @@ export function startNodeCapture({ path = DEFAULT_CAPTURE_DB_PATH, config, log, 
     buffer.close();
     throw error;
   }
-  const capture = createCapture({ buffer, ledger, config, fetch });
   // Low-confidence records: one append (one transaction, one fsync) per GATHER_MS instead of one
   // per event-loop turn, so logging costs the prediction path almost nothing under load.
   let gathered: { records: CaptureRecord[]; done: Promise<void> } | null = null;
-  capture.acceptSoon = (records) => {
+  const acceptSoon = (records: readonly CaptureRecord[]): Promise<void> => {
     if (!gathered) {
       const batch: { records: CaptureRecord[]; done: Promise<void> } = { records: [], done: Promise.resolve() };
       batch.done = new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS)).then(() => {
@@ -73,6 +72,7 @@ export function startNodeCapture({ path = DEFAULT_CAPTURE_DB_PATH, config, log, 
     gathered.records.push(...records);
     return gathered.done;
   };
+  const capture = createCapture({ buffer, ledger, config, acceptSoon, fetch });
   const timer = setInterval(() => {
     capture.scheduler.maybeFlush('schedule').then((outcome) => logFlush(log, outcome));
   }, config.intervalMs);

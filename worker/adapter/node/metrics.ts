@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import type { Logger } from '../../logger';
 import { MemoryMetricsStore } from '../../metrics/memory-metrics-store';
 import { Metrics } from '../../metrics/metrics';
-import { ALERT_POLICY, type MonitoringSettings } from '../../metrics/settings';
 import { SqliteMetricsStore } from './sqlite-metrics-store';
+import { ALERT_POLICY } from '../../metrics/alert-policy';
+import { type MonitoringSettings } from '../../../shared/settings';
 
 export interface NodeMetrics {
   metrics: Metrics;

@@ -6,13 +6,13 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SentimentModel } from '../../../shared/sentiment-model';
-import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../../config';
 import manifest from '../../model/manifest.json';
 import { DEFAULT_MODEL_DIR, nodeSettingsFromEnv, startNodeServer, type NodeServer } from './server';
 import { EXIT_INVALID_SETTINGS } from './cluster';
 import { ortNode } from '../../../shared/ort/node';
 import { describeApiContract } from '../../test/api-contract';
 import { PARITY_TEXTS } from '../../test/fixtures/texts';
+import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../../../shared/settings';
 
 const quiet = () => {};
 

@@ -3,24 +3,17 @@
  * node_modules, the model read from disk. main.ts is the process entry (`npm run start:node`,
  * the bundle the Dockerfile builds) and calls serveFromEnv(); tests call startNodeServer().
  *
- * Environment: PORT (7860, the Spaces port), HOST (0.0.0.0), WEB_CONCURRENCY (1: processes
- * sharing the port), MODEL_DIR (worker/model: model.onnx + manifest.json), plus the serving
- * settings of config.ts (MAX_TEXT_CHARS, MAX_BATCH_TEXTS, MAX_BODY_BYTES, CORS_ORIGINS, LOG_REQUESTS,
- * FEEDBACK_*, LOW_CONFIDENCE_*), CAPTURE_DB_PATH (.data/capture.sqlite: the feedback buffer; `off`
- * disables capture) and the capture settings of capture/config.ts (HF_ENDPOINT, HF_TOKEN,
- * HF_DATASET_REPO, FLUSH_*) and the model repo settings of model-provider/hub-settings.ts (HF_MODEL_REPO,
- * MODEL_REVISION, MODEL_CHECK_INTERVAL_S, …) and MEMORY_REPORT_S (0: seconds between memory log lines,
- * worker/runtime/memory-report.ts) and TRUST_PROXY_HOPS (0: how many proxies in front append to X-Forwarded-For;
- * the Dockerfile sets 1 for the Space's proxy) and the monitoring settings of metrics/settings.ts
- * (ADMIN_API_KEY, DASHBOARD_ACCESS, METRICS, METRICS_*; counters go into the CAPTURE_DB_PATH file).
+ * Environment: every variable of shared/settings/ (the README's Configuration table): the
+ * serving, capture, model repo and monitoring groups as on workerd plus the Node server's own
+ * (PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, TRUST_PROXY_HOPS, MEMORY_REPORT_S).
  */
+import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { z } from 'zod';
 import type { Server, ServerResponse, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createApp } from '../../app';
@@ -28,25 +21,22 @@ import type { AppDeps } from '../../deps';
 import { warmUpApp } from '../../warm-up-app';
 import { forwardedClient } from '../../client-address';
 import type { Capture } from '../../capture/capture';
-import { captureConfigFromEnv, type CaptureConfig } from '../../capture/config';
-import { INTAKE_DEFAULTS, intakeConfigFromEnv, parseSettings, SERVING_DEFAULTS, servingConfigFromEnv, type IntakeConfig, type ServingConfig } from '../../config';
 import { errorBody, type ErrorCode } from '../../errors';
 import { consoleLogger, type Logger } from '../../logger';
 import { startModelCheckTimer } from '../../model-provider/check-timer';
 import { createHubModelProvider } from '../../model-provider/hub-model-provider';
-import { hubModelSettingsFromEnv, type HubModelSettings } from '../../model-provider/hub-settings';
 import { createStaticModelProvider, type ModelProvider } from '../../model-provider/model-provider';
 import type { ModelFiles } from '../../model-provider/load-verified-model';
 import { warmUpModel } from '../../model-provider/warm-up';
-import { DEFAULT_CAPTURE_DB_PATH, openNodeCapture } from './capture';
+import { openNodeCapture } from './capture';
 import { EXIT_INVALID_SETTINGS } from './cluster';
 import { stdoutLogger } from './buffered-logger';
 import { startMemoryReport } from '../../runtime/memory-report';
 import { ortNode } from '../../../shared/ort/node';
 import { modelHistoryFor } from '../../dashboard/model-history';
 import type { Metrics } from '../../metrics/metrics';
-import { MONITORING_DEFAULTS, monitoringSettingsFromEnv, type MonitoringSettings } from '../../metrics/settings';
 import { startNodeMetrics } from './metrics';
+import { type CaptureConfig, captureConfigFromEnv, deprecationWarnings, type HubModelSettings, hubModelSettingsFromEnv, INTAKE_DEFAULTS, type IntakeConfig, intakeConfigFromEnv, MONITORING_DEFAULTS, type MonitoringSettings, monitoringSettingsFromEnv, nodeProcessSettingsFromEnv, SERVING_DEFAULTS, type ServingConfig, servingConfigFromEnv, type SettingsEnv } from '../../../shared/settings';
 
 export const DEFAULT_MODEL_DIR = new URL('../../model/', import.meta.url);
 
@@ -55,7 +45,7 @@ export interface NodeServerOptions {
   hostname?: string;
   /** Folder with model.onnx and manifest.json. */
   modelDir?: URL;
-  /** Default: the defaults of config.ts. */
+  /** Default: SERVING_DEFAULTS (shared/settings). */
   config?: Partial<ServingConfig>;
   /** Feedback and low-confidence settings; default INTAKE_DEFAULTS. */
   intake?: Partial<IntakeConfig>;
@@ -194,16 +184,6 @@ function answerBeforeTheApp(server: Server, maxBodyBytes: number): void {
   });
 }
 
-const processEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(7860),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  MODEL_DIR: z.string().min(1).optional(),
-  CAPTURE_DB_PATH: z.string().min(1).default(DEFAULT_CAPTURE_DB_PATH),
-  MEMORY_REPORT_S: z.coerce.number().min(0).max(3600).default(0),
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-});
-
 export interface NodeSettings {
   port: number;
   hostname: string;
@@ -221,21 +201,20 @@ export interface NodeSettings {
 }
 
 /** Everything the Node entry reads from the environment; throws one message naming every bad variable. */
-export function nodeSettingsFromEnv(env: Record<string, string | undefined>): NodeSettings {
-  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
-  const { PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, MEMORY_REPORT_S, TRUST_PROXY_HOPS } = parseSettings(processEnvSchema, blankless, 'settings');
+export function nodeSettingsFromEnv(env: SettingsEnv): NodeSettings {
+  const node = nodeProcessSettingsFromEnv(env);
   return {
-    port: PORT,
-    hostname: HOST,
-    workers: WEB_CONCURRENCY,
-    modelDir: MODEL_DIR ? pathToFileURL(`${resolve(MODEL_DIR)}/`) : DEFAULT_MODEL_DIR,
+    port: node.port,
+    hostname: node.hostname,
+    workers: node.workers,
+    modelDir: node.modelDir ? pathToFileURL(`${resolve(node.modelDir)}/`) : DEFAULT_MODEL_DIR,
     config: servingConfigFromEnv(env),
     intake: intakeConfigFromEnv(env),
-    capture: CAPTURE_DB_PATH === 'off' ? null : { path: CAPTURE_DB_PATH, config: captureConfigFromEnv(env) },
+    capture: node.captureDbPath === null ? null : { path: node.captureDbPath, config: captureConfigFromEnv(env) },
     hubModel: hubModelSettingsFromEnv(env),
     monitoring: monitoringSettingsFromEnv(env),
-    memoryReportS: MEMORY_REPORT_S,
-    trustProxyHops: TRUST_PROXY_HOPS,
+    memoryReportS: node.memoryReportS,
+    trustProxyHops: node.trustProxyHops,
   };
 }
 
@@ -249,6 +228,8 @@ export async function serveFromEnv(): Promise<void> {
     log('error', { msg: (error as Error).message });
     process.exit(EXIT_INVALID_SETTINGS);
   }
+  // Once per start-up: by the only process, or by the first of a cluster's.
+  if (cluster.isPrimary || cluster.worker?.id === 1) for (const msg of deprecationWarnings(process.env)) log('warn', { msg });
   const opened = settings.capture ? openNodeCapture({ ...settings.capture, log }) : null;
   if (opened?.error) log('error', { msg: `${opened.error}; predictions are served, feedback answers 503 capture_unavailable` });
   const capture = opened?.capture ?? null;

@@ -7,7 +7,7 @@
  * Group commit: appends made in the same event-loop turn (a burst of requests, a batch endpoint)
  * share one transaction and so one fsync, which is most of an append's cost and blocks the loop.
  */
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { CaptureRecord } from '../../../shared/feedback-record';
 import { immediateTransaction } from './sqlite-transaction';
 import { BUFFER_TABLE, checkLimit, CREATE_BUFFER_TABLE, ESTIMATE_DEPTH, toRow, type RecordBuffer, type StoredRecord } from '../../capture/record-buffer';
@@ -21,9 +21,18 @@ interface PendingAppend {
   reject(err: unknown): void;
 }
 
+const ESTIMATE_TTL_MS = 1_000;
+
 export class SqliteRecordBuffer implements RecordBuffer {
   private readonly db: DatabaseSync;
   private pending: PendingAppend[] = [];
+  /**
+   * /health and the size check after responses ask for the depth on every request, and each read
+   * transaction costs more than the rest of a `GET /health`: the answer is kept ESTIMATE_TTL_MS,
+   * or until this process writes (other processes' writes show within that time).
+   */
+  private estimate: StatementSync | undefined;
+  private estimated: { n: number; at: number } | undefined;
 
   /**
    * `path` is a file (created if missing) or ':memory:' for tests. `synchronous: 'NORMAL'` skips
@@ -74,7 +83,12 @@ export class SqliteRecordBuffer implements RecordBuffer {
   }
 
   async depthEstimate(): Promise<number> {
-    return Number(this.db.prepare(ESTIMATE_DEPTH).get()?.n ?? 0);
+    const now = performance.now();
+    if (this.estimated && now - this.estimated.at < ESTIMATE_TTL_MS) return this.estimated.n;
+    this.estimate ??= this.db.prepare(ESTIMATE_DEPTH);
+    const n = Number(this.estimate.get()?.n ?? 0);
+    this.estimated = { n, at: now };
+    return n;
   }
 
   close(): void {
@@ -100,6 +114,7 @@ export class SqliteRecordBuffer implements RecordBuffer {
   }
 
   private transaction(body: () => void): void {
+    this.estimated = undefined;
     immediateTransaction(this.db, body);
   }
 }

@@ -4,9 +4,9 @@
  * the Cron Trigger (scheduled() in index.ts) and, on size, after responses (waitUntil).
  */
 import { createCapture, type Capture } from '../../capture/capture';
-import type { CaptureConfig } from '../../capture/config';
 import { D1RecordBuffer, type D1Like } from './d1-buffer';
 import { D1FlushLedger } from './d1-ledger';
+import { type CaptureConfig } from '../../../shared/settings';
 
 /** null without the binding: feedback then answers 503 and low-confidence logging is off. */
 export function workerdCapture(db: D1Like | undefined, config: CaptureConfig): Capture | null {

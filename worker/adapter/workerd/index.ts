@@ -8,20 +8,17 @@
  * Hub's version, loaded after a response like any hot swap, replaces it. The Cron Trigger
  * (wrangler.toml) runs scheduled(), which flushes the buffer to the dataset repo.
  */
-import { env as deploymentEnv } from 'cloudflare:workers';
+import { env as workersEnv } from 'cloudflare:workers';
 import { createApp, type App } from '../../app';
 import { warmUpApp } from '../../warm-up-app';
 import type { Capture } from '../../capture/capture';
-import { captureConfigFromEnv } from '../../capture/config';
-import { intakeConfigFromEnv, servingConfigFromEnv } from '../../config';
 import type { AppDeps, Env } from '../../deps';
 import { errorBody } from '../../errors';
 import { consoleLogger } from '../../logger';
 import manifest from '../../model/manifest.json';
 import modelBytes from '../../model/model.onnx';
 import { createHubModelProvider, type HubModelProvider } from '../../model-provider/hub-model-provider';
-import { hubModelSettingsFromEnv } from '../../model-provider/hub-settings';
-import { cacheApiModelFileCache, type CacheLike } from '../../model-provider/model-file-cache';
+import { cacheApiModelFileCache, type CacheLike } from './cache-api-file-cache';
 import { loadVerifiedModel } from '../../model-provider/load-verified-model';
 import { createStaticModelProvider, type LoadedModel, type ModelProvider } from '../../model-provider/model-provider';
 import { warmUpModel } from '../../model-provider/warm-up';
@@ -29,8 +26,8 @@ import { workerdCapture } from './capture';
 import { logFlush } from '../../capture/log-flush';
 import { ortWorkerd } from './ort';
 import { modelHistoryFor } from '../../dashboard/model-history';
-import { monitoringSettingsFromEnv } from '../../metrics/settings';
 import { flushWorkerdMetrics, isolateMetrics, workerdMetrics } from './metrics';
+import { captureConfigFromEnv, deprecationWarnings, hubModelSettingsFromEnv, intakeConfigFromEnv, monitoringSettingsFromEnv, servingConfigFromEnv } from '../../../shared/settings';
 
 // Nothing in the global scope may read a body, build a Response or draw a random number, so the
 // app itself cannot serve a warm-up request there; its router and the model can be warmed.
@@ -52,7 +49,7 @@ let models: { provider: ModelProvider; hub: HubModelProvider | null } | undefine
 
 function modelsFor(env: Env): NonNullable<typeof models> {
   if (!models) {
-    const settings = hubModelSettingsFromEnv(env as Record<string, unknown>);
+    const settings = hubModelSettingsFromEnv(env);
     const hub = settings.repo
       ? createHubModelProvider({
           ...settings,
@@ -79,7 +76,7 @@ const captures = new WeakMap<Env, Capture | null>();
 function captureFor(env: Env): Capture | null {
   let capture = captures.get(env);
   if (capture === undefined) {
-    capture = workerdCapture(env.CAPTURE_DB, captureConfigFromEnv(env as Record<string, unknown>));
+    capture = workerdCapture(env.CAPTURE_DB, captureConfigFromEnv(env));
     captures.set(env, capture);
   }
   return capture;
@@ -88,11 +85,13 @@ function captureFor(env: Env): Capture | null {
 /** The vars (not the bindings) of an env, comparable. */
 const varsOf = (env: Env) =>
   JSON.stringify(
-    Object.entries(env as Record<string, unknown>)
+    Object.entries(env)
       .filter(([, value]) => typeof value === 'string')
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
-const deploymentVars = varsOf(deploymentEnv as Env);
+/** The deployment's env, as the global scope sees it. */
+const deploymentEnv = workersEnv as Env;
+const deploymentVars = varsOf(deploymentEnv);
 const canonical = new WeakMap<Env, Env>();
 
 /**
@@ -102,28 +101,34 @@ const canonical = new WeakMap<Env, Env>();
 function canonicalEnv(env: Env): Env {
   let same = canonical.get(env);
   if (!same) {
-    same = varsOf(env) === deploymentVars ? (deploymentEnv as Env) : env;
+    same = varsOf(env) === deploymentVars ? deploymentEnv : env;
     canonical.set(env, same);
   }
   return same;
 }
 
+let deprecationsLogged = false;
+
 /** The app's dependencies for an env; throws on invalid vars. */
 function depsFor(env: Env): AppDeps {
-  const vars = env as Record<string, unknown>;
-  const intake = intakeConfigFromEnv(vars);
-  const monitoring = monitoringSettingsFromEnv(vars);
+  if (!deprecationsLogged) {
+    deprecationsLogged = true;
+    for (const msg of deprecationWarnings(env)) consoleLogger('warn', { msg });
+  }
+  const intake = intakeConfigFromEnv(env);
+  const monitoring = monitoringSettingsFromEnv(env);
   return {
     runtime: 'workerd',
     models: modelsFor(env).provider,
-    config: servingConfigFromEnv(vars),
+    config: servingConfigFromEnv(env),
     intake,
     capture: captureFor(env),
     // Cloudflare's edge sets it and replaces any value a client sent (wrangler dev does the same).
     clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    waitUntil: (c, promise) => c.executionCtx.waitUntil(promise),
     metrics: workerdMetrics(env.CAPTURE_DB, monitoring, intake.lowConfidenceThreshold),
     monitoring,
-    history: modelHistoryFor(hubModelSettingsFromEnv(vars)),
+    history: modelHistoryFor(hubModelSettingsFromEnv(env)),
   };
 }
 
@@ -141,9 +146,9 @@ function appFor(env: Env): App {
 // are reported, on every request.
 let warmUp: Promise<void> | undefined;
 try {
-  const app = appFor(deploymentEnv as Env);
+  const app = appFor(deploymentEnv);
   for (const [method, path] of WARM_UP_ROUTES) app.router.match(method, path); // Hono builds its matcher on first use
-  warmUp = warmUpApp(depsFor(deploymentEnv as Env));
+  warmUp = warmUpApp(depsFor(deploymentEnv));
 } catch {
   // reported by fetch()
 }

@@ -9,7 +9,8 @@ import type { Logger } from '../../logger';
 import { D1MetricsStore } from './d1-metrics-store';
 import { MemoryMetricsStore } from '../../metrics/memory-metrics-store';
 import { Metrics } from '../../metrics/metrics';
-import { ALERT_POLICY, type MonitoringSettings } from '../../metrics/settings';
+import { ALERT_POLICY } from '../../metrics/alert-policy';
+import { type MonitoringSettings } from '../../../shared/settings';
 
 let isolate: Metrics | null | undefined;
 

@@ -1,15 +1,7 @@
-// Modules that wrangler's rules (wrangler.toml) and the vitest plugin turn into values.
-declare module '*.wasm' {
-  /** CompiledWasm rule: compiled at build time, instantiable where codegen is forbidden. */
-  const module: WebAssembly.Module;
-  export default module;
-}
-declare module '*.onnx' {
-  /** Data rule: the file's bytes. */
-  const bytes: ArrayBuffer;
-  export default bytes;
-}
+// The module that gives the global scope the deployment's env, for projects compiled without
+// @cloudflare/workers-types. The `.wasm` and `.onnx` rules of wrangler.toml are declared by the
+// generated worker-configuration.d.ts.
 declare module 'cloudflare:workers' {
   /** The worker's bindings and vars, readable while the global scope runs. */
-  export const env: Record<string, unknown>;
+  export const env: Cloudflare.Env;
 }

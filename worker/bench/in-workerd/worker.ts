@@ -11,13 +11,13 @@ import { SentimentModel } from '../../../shared/sentiment-model';
 import { Featurizer } from '../../../shared/featurizer/index';
 import { MODEL_INPUT_COUNTS, MODEL_INPUT_IDS } from '../../../shared/model-contract';
 import { createApp, type App } from '../../app';
-import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../../config';
 import manifest from '../../model/manifest.json';
 import modelBytes from '../../model/model.onnx';
 import { createStaticModelProvider } from '../../model-provider/model-provider';
 import { ortWorkerd } from '../../adapter/workerd/ort';
 import { textSupport } from '../../support/text-support';
 import { detect } from 'tinyld/light';
+import { INTAKE_DEFAULTS, SERVING_DEFAULTS } from '../../../shared/settings';
 
 const models = createStaticModelProvider({ ort: ortWorkerd, source: 'bundled', files: async () => ({ bytes: new Uint8Array(modelBytes), manifest }) });
 let app: App | undefined;

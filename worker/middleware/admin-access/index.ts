@@ -27,15 +27,24 @@ function presented(header: string): string | null {
   }
 }
 
+/**
+ * Whether an Authorization header carries the admin key: null when it carries no secret at all,
+ * else whether the secret matches (digests compared in constant time). /health uses it too.
+ */
+export async function carriesAdminKey(authorization: string | undefined, key: string): Promise<boolean | null> {
+  const secret = presented(authorization ?? '');
+  if (secret === null) return null;
+  const [known, given] = await Promise.all([digest(key), digest(secret)]);
+  return timingSafeEqual(known, given);
+}
+
 export function adminAccess({ key }: { key: string | undefined }): MiddlewareHandler {
-  let known: Promise<Uint8Array> | undefined;
   const challenge = { 'WWW-Authenticate': 'Basic realm="edge-sentiment monitoring", charset="UTF-8"' };
   return async function adminAccess(c, next) {
     if (key === undefined) return next();
-    const secret = presented(c.req.header('authorization') ?? '');
-    if (secret === null) throw new ApiError('unauthorized', 'this page needs the admin key (ADMIN_API_KEY): Authorization: Bearer <key>, or the password of HTTP Basic auth', challenge);
-    known ??= digest(key);
-    if (!timingSafeEqual(await known, await digest(secret))) throw new ApiError('unauthorized', 'the admin key is not valid', challenge);
+    const carries = await carriesAdminKey(c.req.header('authorization'), key);
+    if (carries === null) throw new ApiError('unauthorized', 'this page needs the admin key (ADMIN_API_KEY): Authorization: Bearer <key>, or the password of HTTP Basic auth', challenge);
+    if (!carries) throw new ApiError('unauthorized', 'the admin key is not valid', challenge);
     await next();
   };
 }

@@ -12,6 +12,7 @@
  * `Content-Encoding: gzip` bodies are decompressed here, with the limit applied to the
  * decompressed size as it grows (a small gzip bomb is stopped at `maxBytes`, not inflated).
  * Other encodings are refused through `onUnsupportedEncoding`.
+ * Not hono/body-limit: it neither drains a refused body nor limits a gzip body by its decompressed size.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { cacheBody } from '../body-cache';

@@ -2,6 +2,7 @@
  * Gives every request an id, sets it as `X-Request-Id` on every response (errors included) and
  * exposes it as `c.var.requestId` for logs. A valid incoming id (a proxy's, a client's retry) is
  * kept; anything else is replaced, so a header cannot smuggle arbitrary text into the logs.
+ * Not hono/request-id: it refuses ids with `.`, `:`, `+` or `/` (trace ids the API contract keeps).
  */
 import type { MiddlewareHandler } from 'hono';
 

@@ -17,20 +17,20 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LABELS, type Label } from '../../shared/labels';
-import { captureConfigFromEnv } from '../../worker/capture/config';
-import { startNodeServer } from '../../worker/adapter/node/server';
-import { startNodeCapture } from '../../worker/adapter/node/capture';
-import { textKey } from '../data/clean';
-import { readLabelledCsv, type LabelledRow } from '../data/csv';
-import { pushBase } from '../dataset/push-base';
-import { publishFiles, readPublishedState } from '../hub/model-repo';
-import { releaseFiles } from '../hub/release';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
-import { bundledModel } from '../retrain/production-model';
-import { readRetrainConfig } from '../retrain/retrain-config';
-import { runRetrain } from '../retrain/run-retrain';
-import { randomLabel } from '../retrain/test-fixtures';
+import { LABELS, type Label } from '../shared/labels';
+import { startNodeServer } from '../worker/adapter/node/server';
+import { startNodeCapture } from '../worker/adapter/node/capture';
+import { textKey } from '../trainer/data/clean';
+import { readLabelledCsv, type LabelledRow } from '../trainer/data/csv';
+import { pushBase } from '../trainer/dataset/push-base';
+import { publishFiles, readPublishedState } from '../trainer/hub/model-repo';
+import { releaseFiles } from '../trainer/hub/release';
+import { startTestHub, TOKEN } from '../trainer/local-hub/test-helpers';
+import { bundledModel } from '../trainer/retrain/production-model';
+import { readRetrainConfig } from '../trainer/retrain/retrain-config';
+import { runRetrain } from '../trainer/retrain/run-retrain';
+import { randomLabel } from '../trainer/retrain/test-fixtures';
+import { captureConfigFromEnv } from '../shared/settings';
 
 const USAGE = `npm run bench:loop -- [options]
 
