@@ -25,12 +25,15 @@ import { readLabelledCsv, type LabelledRow } from '../trainer/data/csv';
 import { pushBase } from '../trainer/dataset/push-base';
 import { publishFiles, readPublishedState } from '../trainer/hub/model-repo';
 import { releaseFiles } from '../trainer/hub/release';
-import { startTestHub, TOKEN } from '../trainer/local-hub/test-helpers';
+import { startLocalHub } from '../trainer/local-hub/server';
 import { bundledModel } from '../trainer/retrain/production-model';
-import { readRetrainConfig } from '../trainer/retrain/retrain-config';
+import { readRetrainConfig, retrainConfigSchema } from '../trainer/retrain/retrain-config';
 import { runRetrain } from '../trainer/retrain/run-retrain';
 import { randomLabel } from '../trainer/retrain/test-fixtures';
 import { captureConfigFromEnv } from '../shared/settings';
+
+/** The bench's own local Hub accepts only this token. */
+const TOKEN = 'hf_local_bench_token';
 
 const USAGE = `npm run bench:loop -- [options]
 
@@ -38,6 +41,7 @@ const USAGE = `npm run bench:loop -- [options]
   --poison swap|random    replay the same rows with positive and negative swapped, or with a seeded random label
   --name <name>           scenario name in the results (default: the CSV folders and the poison)
   --correction-weight <w> override trainer/configs/retrain.json's correction_weight
+  --class-balance <b>     override its class_balance (per_source or pooled)
   --preset standard       run the five standard scenarios (SST-3 + FPB, FPB, SST-3, swap, random) from --data-dir
   --data-dir <dir>        where the preset finds sst3/ and financial_phrasebank/ (default ../shared/data)
   --out <json>            results file (default trainer/bench/results/loop.json; scenarios are merged by name)
@@ -49,6 +53,7 @@ const { values } = parseArgs({
     poison: { type: 'string' },
     name: { type: 'string' },
     'correction-weight': { type: 'string' },
+    'class-balance': { type: 'string' },
     preset: { type: 'string' },
     'data-dir': { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'trainer/bench/results/loop.json' },
@@ -123,7 +128,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
   for (const csv of scenario.corrections) splits.set(datasetName(csv), await readLabelledCsv(join(dirname(csv), 'val.csv')));
 
   const dir = await mkdtemp(join(tmpdir(), 'bench-loop-'));
-  const hub = await startTestHub({ token: TOKEN, dir: join(dir, 'hub') });
+  const hub = await startLocalHub({ token: TOKEN, dir: join(dir, 'hub') });
   const settings = { hubUrl: hub.url, accessToken: TOKEN };
   const [modelRepo, datasetRepo] = ['bench/model', 'bench/data'];
   const capture = startNodeCapture({
@@ -132,12 +137,16 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
     log: () => {},
   });
   let server: Awaited<ReturnType<typeof startNodeServer>> | undefined;
+  /** The bundled model, published as v1 of the scenario's model repo: "before". */
+  let shipped = '';
   try {
     const { bytes, manifest } = await bundledModel();
+    shipped = `${manifest.version} (featurizer v${manifest.featurizer.version})`;
     const files = releaseFiles(modelRepo, bytes, manifest, await readPublishedState({ ...settings, repo: modelRepo }), { reason: 'benchmark: the shipped model' });
     await publishFiles({ ...settings, repo: modelRepo, files, parentCommit: null });
     const config = await readRetrainConfig();
     if (values['correction-weight']) config.correction_weight = Number(values['correction-weight']);
+    if (values['class-balance']) config.class_balance = retrainConfigSchema.shape.class_balance.parse(values['class-balance']);
     await timed('push_base', () => pushBase({ ...settings, repo: datasetRepo, train: config.base.train, validation: config.base.holdout, log }));
     server = await startNodeServer({
       port: 0,
@@ -162,7 +171,7 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
       for (let i = 0; i < texts.length; i += 256) out.push(...(await post('/v1/sentiment/batch', { texts: texts.slice(i, i + 256) })).results);
       return out;
     };
-    const servedVersion = async () => ((await (await fetch(`${url}/health`)).json()) as { model: { version: string | null } }).model.version;
+    const servedVersion = async () => ((await (await fetch(`${url}/health`)).json()) as { version: string | null }).version;
     const score = async (): Promise<Scores> => {
       const scores: Scores = {};
       for (const [name, rows] of splits) {
@@ -218,7 +227,9 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
       corrections: scenario.corrections,
       poison: scenario.poison ?? null,
       replayed_rows: replayed.length,
+      shipped_model: shipped,
       correction_weight: config.correction_weight,
+      class_balance: config.class_balance,
       served_after: await servedVersion(),
       status: result.status,
       decided_by: result.decision?.rule ?? null,

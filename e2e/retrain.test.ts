@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeServer, type NodeServer } from '../worker/adapter/node/server';
 import { startNodeCapture, type NodeCapture } from '../worker/adapter/node/capture';
-import type { LocalHub } from '../trainer/local-hub/server';
-import { startTestHub, TOKEN } from '../trainer/local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readPublishedState } from '../trainer/hub/model-repo';
 import type { RetrainResult } from '../trainer/retrain/run-retrain';
 import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/test-fixtures';
@@ -24,7 +23,7 @@ const DATASET_REPO = 'team/sentiment-feedback';
 const CHECK_INTERVAL_MS = 2_000;
 const quiet = () => {};
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 let configPath: string;
 let server: NodeServer;
@@ -32,7 +31,6 @@ let capture: NodeCapture;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'e2e-'));
-  hub = await startTestHub({ token: TOKEN });
   const config = await smallBaseConfig(dir, 1500);
   configPath = join(dir, 'retrain.json');
   await writeFile(configPath, JSON.stringify(config));
@@ -53,7 +51,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   capture?.close();
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

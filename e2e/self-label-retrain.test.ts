@@ -16,8 +16,7 @@ import { startNodeCapture, type NodeCapture } from '../worker/adapter/node/captu
 import { textKey } from '../trainer/data/clean';
 import { parseLabelledCsv, type LabelledRow } from '../trainer/data/csv';
 import { startLocalLlm, type LocalLlm } from '../trainer/local-llm/server';
-import type { LocalHub } from '../trainer/local-hub/server';
-import { startTestHub, TOKEN } from '../trainer/local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import type { RetrainConfig } from '../trainer/retrain/retrain-config';
 import type { RetrainResult } from '../trainer/retrain/run-retrain';
 import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/test-fixtures';
@@ -28,7 +27,7 @@ const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';
 const quiet = () => {};
 
-let hub: LocalHub;
+const hub = useTestHub();
 let llm: LocalLlm;
 let dir: string;
 let config: RetrainConfig;
@@ -38,7 +37,6 @@ let texts: LabelledRow[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'self-label-e2e-'));
-  hub = await startTestHub({ token: TOKEN });
   config = await smallBaseConfig(dir, 1500);
   await publishBaseModel(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN }, config);
   texts = (await tweetEvalTrain()).slice(1500, 2700);
@@ -52,7 +50,6 @@ afterAll(async () => {
   await server?.close();
   capture?.close();
   await llm?.close();
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -28,6 +28,30 @@ export const behaviourResultSchema = z.object({
   failure_rate: z.number(),
 });
 
+const intervalSchema = z.object({ delta: z.number(), low: z.number(), high: z.number() });
+const recallPairSchema = z.object({ candidate: z.number(), production: z.number(), change: intervalSchema });
+
+/**
+ * Why the retrain gate promoted this version: its rule, and each holdout slice (base validation,
+ * feedback, one per feedback source) scored for this version and the one it replaced, with the
+ * paired-bootstrap interval of the change.
+ */
+export const promotionSchema = z.object({
+  rule: z.string(),
+  reason: z.string(),
+  /** Two-sided confidence of the intervals, e.g. 0.95. */
+  confidence: z.number(),
+  replaced: modelVersionSchema,
+  slices: z.array(
+    z.object({
+      slice: z.string(),
+      n: z.number().int(),
+      macro_recall: recallPairSchema,
+      class_recall: z.record(z.string(), recallPairSchema),
+    }),
+  ),
+});
+
 export const manifestSchema = z.object({
   version: modelVersionSchema,
   created_at: z.string(),
@@ -47,11 +71,14 @@ export const manifestSchema = z.object({
   /** Failure rate per test of the behavioural suite (trainer/behaviour/), computed by running model.onnx. */
   behaviour: z.array(behaviourResultSchema).optional(),
   parent_version: modelVersionSchema.nullable(),
+  /** Set by retrain on promotion. */
+  promotion: promotionSchema.optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type HoldoutMetrics = z.infer<typeof holdoutMetricsSchema>;
 export type BehaviourResult = z.infer<typeof behaviourResultSchema>;
+export type Promotion = z.infer<typeof promotionSchema>;
 
 export function nextModelVersion(current: string | null): string {
   return current ? `v${Number(modelVersionSchema.parse(current).slice(1)) + 1}` : 'v1';

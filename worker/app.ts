@@ -133,7 +133,7 @@ const CLIENT_CLOSED_REQUEST = 499;
 
 /** The client disconnected mid-request (e.g. during an upload): Node aborts the request and fails the body read. */
 function clientWentAway(c: Context<AppEnv>, error: Error): boolean {
-  const { code, message } = error as NodeJS.ErrnoException;
+  const { code, message } = error as Error & { code?: string };
   return c.req.raw.signal?.aborted === true || (code === 'ECONNRESET' && message === 'aborted');
 }
 

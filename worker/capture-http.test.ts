@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHub, type LocalHub } from '../trainer/local-hub/server';
+import { useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readShards } from './capture/hub.test-helpers';
 import { startNodeServer, type NodeServer } from './adapter/node/server';
 import { startNodeCapture, type NodeCapture } from './adapter/node/capture';
@@ -17,15 +17,13 @@ import { captureConfigFromEnv, MONITORING_DEFAULTS } from '../shared/settings';
 
 const quiet = () => {};
 const TOKEN = 'hf_capture_http_test';
-let hub: LocalHub;
+const hub = useTestHub({ token: undefined });
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'capture-http-'));
-  hub = await startLocalHub({ dir: join(dir, 'hub'), port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

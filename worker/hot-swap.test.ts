@@ -3,13 +3,12 @@
  * a newly published version reaches responses without a restart and without a failed request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalHub } from '../trainer/local-hub/server';
-import { startTestHub, TOKEN } from '../trainer/local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { publishVersion } from './model-provider/hub.test-helpers';
 import { startNodeServer, type NodeServer } from './adapter/node/server';
 
 const REPO = 'team/sentiment-live';
-let hub: LocalHub;
+const hub = useTestHub();
 let server: NodeServer;
 
 const predict = async (text: string) => {
@@ -22,7 +21,6 @@ const predict = async (text: string) => {
 };
 
 beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
   await publishVersion(hub, REPO); // v1
   server = await startNodeServer({
     port: 0,
@@ -35,7 +33,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await hub?.close();
 });
 
 describe('hot swap on the Node server', () => {

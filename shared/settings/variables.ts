@@ -62,7 +62,7 @@ export const capture = z.object({
 
 export const hubModel = z
   .object({
-    HF_MODEL_REPO: doc(repoName(), { default: 'unset', meaning: '`owner/name` of the model repo to follow; unset = the shipped model only, no Hub calls' }),
+    HF_MODEL_REPO: doc(repoName(), { default: 'unset', meaning: "`owner/name` of the model repo to follow; unset = the shipped model only, no Hub calls (on Workers: Paid plan, a swap needs more than the Free plan's 10 ms of CPU)" }),
     MODEL_REVISION: doc(z.preprocess(blankIsUnset, z.string().regex(/^[\w.-]+$/, 'must be a commit sha (or a branch or tag name)').optional()), {
       default: 'unset',
       meaning: 'A commit sha to serve (rollback); never checks for newer',

@@ -15,12 +15,15 @@ import { parseArgs } from 'node:util';
 import { readLabelledCsv } from '../data/csv';
 import { publishFiles, readPublishedState } from '../hub/model-repo';
 import { releaseFiles } from '../hub/release';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { startLocalHub } from '../local-hub/server';
 import { bundledModel } from '../retrain/production-model';
 import { readRetrainConfig } from '../retrain/retrain-config';
 import { runRetrain } from '../retrain/run-retrain';
 import { renderSummary } from '../retrain/summary';
 import { corrections, writeFeedbackShard } from '../retrain/test-fixtures';
+
+/** The bench's own local Hub accepts only this token. */
+const TOKEN = 'hf_local_bench_token';
 
 const OUT = 'trainer/bench/results/retrain.json';
 const { values } = parseArgs({ options: { feedback: { type: 'string', default: '../shared/data/sst3/train.csv' }, rows: { type: 'string', default: '5000' }, help: { type: 'boolean', short: 'h' } } });
@@ -41,7 +44,7 @@ const feedbackRows = (await readLabelledCsv(values.feedback!).catch((error) => {
 if (feedbackRows.length < rows) console.error(`note: ${values.feedback} has only ${feedbackRows.length} rows`);
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-retrain-'));
-const hub = await startTestHub({ token: TOKEN, dir: join(dir, 'hub') });
+const hub = await startLocalHub({ token: TOKEN, dir: join(dir, 'hub') });
 const settings = { hubUrl: hub.url, accessToken: TOKEN };
 try {
   // Production: the bundled default model, as the Hub's v1.

@@ -20,11 +20,14 @@ import { textKey } from '../data/clean';
 import { readLabelledCsv } from '../data/csv';
 import { startLocalLlm } from '../local-llm/server';
 import type { ErrorModel } from '../local-llm/behaviour';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { startLocalHub } from '../local-hub/server';
 import { loadModelFile, predictAll } from '../onnx/load-model';
 import { runSelfLabel } from '../self-label/run-self-label';
 import { resolveEndpoint, selfLabelConfigSchema, type HeuristicSettings } from '../self-label/settings';
 import { readBack, writeShard } from '../self-label/test-helpers';
+
+/** The bench's own local Hub accepts only this token. */
+const TOKEN = 'hf_local_bench_token';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'trainer/bench/results/self-label.json' }, data: { type: 'string', default: 'datasets/tweeteval/val.csv' }, 'wrong-rate': { type: 'string', default: '0.3' }, audit: { type: 'string', default: '50' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
@@ -81,7 +84,7 @@ const errorModels: Array<{ name: string; errorModel: ErrorModel; confusions?: Ma
 ];
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-self-label-'));
-const hub = await startTestHub({ token: TOKEN, dir: join(dir, 'hub') });
+const hub = await startLocalHub({ token: TOKEN, dir: join(dir, 'hub') });
 const hubSettings = { hubUrl: hub.url, accessToken: TOKEN };
 const results: Array<Record<string, unknown>> = [];
 let serial = 0;

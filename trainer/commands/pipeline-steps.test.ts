@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabelledCsv } from '../data/csv';
-import type { LocalHub } from '../local-hub/server';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { corrections, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeFeedbackShard } from '../retrain/test-fixtures';
 
 /** A trainer command in its own process, with no Hub settings from the environment unless given. */
@@ -16,15 +15,13 @@ async function succeeds(args: string[], env?: Record<string, string>): Promise<s
   return run.stdout;
 }
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pipeline-steps-'));
-  hub = await startTestHub({ token: TOKEN });
 });
 afterAll(async () => {
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -4,15 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { downloadFile, listCommits } from '@huggingface/hub';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../shared/manifest';
 import { readModelMetadata } from '../../shared/sentiment-model';
-import type { LocalHub } from '../local-hub/server';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 
 const run = promisify(execFile);
 const REPO = 'team/sentiment-model';
-let hub: LocalHub;
+const hub = useTestHub();
 const modelDir = mkdtempSync(join(tmpdir(), 'publish-'));
 cpSync('worker/model', modelDir, { recursive: true });
 
@@ -25,11 +24,6 @@ const download = async (path: string, revision = 'main') => {
   return new Uint8Array(await blob!.arrayBuffer());
 };
 const text = async (path: string, revision?: string) => new TextDecoder().decode(await download(path, revision));
-
-beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
-});
-afterAll(() => hub.close());
 
 describe('publish', () => {
   it('dry-run prints the plan and writes nothing', async () => {

@@ -135,6 +135,27 @@ describe('mergeDataset', () => {
     expect(merged.report.self_labeled).toMatchObject({ used: 1, already_labelled: 2, weight: 0.25 });
   });
 
+  it('with balanceBySource, tags each training row with its balance group: base, the correcting source, or self_labeled', () => {
+    const [relabel, fresh, other, guessed] = trainSide('grouped', 4);
+    const merged = mergeDataset({
+      base: [{ text: relabel, label: 'positive' }, { text: 'kept as it is', label: 'neutral' }],
+      baseHoldout,
+      records: records({
+        feedback: [{ ...feedback(relabel, 'negative'), source: 'films' }, { ...feedback(fresh, 'positive'), source: 'films' }, feedback(other, 'neutral')],
+        selfLabeled: [selfLabeled(guessed, 'positive')],
+      }),
+      feedbackHoldoutPercent: 20,
+      correctionWeight: 0.5,
+      balanceBySource: true,
+    });
+    const groupOf = (text: string) => merged.train.find((row) => row.text === text)?.balanceGroup;
+    expect([relabel, 'kept as it is', fresh, other, guessed].map(groupOf)).toEqual(['source:films', 'base', 'source:films', 'source:api', 'self_labeled']);
+    expect(merged.train.find((row) => row.text === relabel)).toEqual({ text: relabel, label: 'negative', weight: 0.5, balanceGroup: 'source:films' });
+    // Off (the default): no groups, one pooled balance.
+    const pooled = mergeDataset({ base: [{ text: relabel, label: 'positive' }], baseHoldout, records: records({ feedback: [feedback(fresh, 'positive')] }), feedbackHoldoutPercent: 20 });
+    expect(pooled.train.some((row) => row.balanceGroup !== undefined)).toBe(false);
+  });
+
   it('is deterministic: the same inputs give the same rows in the same order', () => {
     const input = { base, baseHoldout, records: records({ feedback: [feedback(c, 'positive'), feedback(d, 'negative')] }), feedbackHoldoutPercent: 20 };
     expect(mergeDataset(input)).toEqual(mergeDataset(input));

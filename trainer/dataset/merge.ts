@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { LABELS, type Label } from '../../shared/labels';
-import type { FeedbackRecord, SelfLabeledRecord } from '../../shared/feedback-record';
+import { DEFAULT_FEEDBACK_SOURCE, type FeedbackRecord, type SelfLabeledRecord } from '../../shared/feedback-record';
 import { cleanRows, textKey } from '../data/clean';
 import type { LabelledRow } from '../data/csv';
 import type { DatasetRecords } from './records';
@@ -37,11 +37,18 @@ export interface MergeInput {
   selfLabeledWeight?: number;
   /** Training weight of a row whose label a user's correction decided (a base row weighs 1). */
   correctionWeight?: number;
+  /**
+   * Tag every training row with its balance group (`base`, `source:<feedback source>`,
+   * `self_labeled`), so balanced class weights are computed per group: corrections from a domain
+   * with other class priors neither move the base's priors nor lose their own minority classes.
+   */
+  balanceBySource?: boolean;
 }
 
-/** A training row; `weight` (default 1) scales its share of the loss. */
+/** A training row; `weight` (default 1) scales its share of the loss; `balanceGroup`: see MergeInput.balanceBySource. */
 export interface TrainingRow extends LabelledRow {
   weight?: number;
+  balanceGroup?: string;
 }
 
 type LabelCounts = Record<Label, number>;
@@ -109,14 +116,21 @@ const countLabels = (rows: readonly LabelledRow[]): LabelCounts => {
   return counts;
 };
 
-export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent, selfLabeledWeight = 1, correctionWeight = 1 }: MergeInput): MergedDataset {
-  const corrected = (text: string, label: Label): TrainingRow => (correctionWeight === 1 ? { text, label } : { text, label, weight: correctionWeight });
+export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercent, selfLabeledWeight = 1, correctionWeight = 1, balanceBySource = false }: MergeInput): MergedDataset {
+  const trainingRow = (text: string, label: Label, weight: number, group: string): TrainingRow => ({
+    text,
+    label,
+    ...(weight === 1 ? {} : { weight }),
+    ...(balanceBySource ? { balanceGroup: group } : {}),
+  });
+  const corrected = (text: string, label: Label, source = DEFAULT_FEEDBACK_SOURCE) => trainingRow(text, label, correctionWeight, `source:${source}`);
+  const baseRow = (text: string, label: Label) => trainingRow(text, label, 1, 'base');
   const holdout: HoldoutRow[] = cleanRows(baseHoldout).rows.map((row) => ({ ...row, slice: 'base' }));
   const holdoutKeys = new Set(holdout.map((row) => textKey(row.text)));
 
   // 1. Feedback: resolve each text's label, then send it to the holdout or to training.
   const feedbackGroups = groupByText(records.feedback, feedbackVote);
-  const feedbackLabels = new Map<string, { label: Label; text: string }>();
+  const feedbackLabels = new Map<string, { label: Label; text: string; source?: string }>();
   const fb = { records: records.feedback.length, texts: feedbackGroups.size, conflicting_texts: 0, on_base_holdout: 0, holdout: 0, train: 0, new_texts: 0 };
   for (const [key, votes] of feedbackGroups) {
     const resolved = resolveVotes(votes);
@@ -145,15 +159,15 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
     }
     const correction = feedbackLabels.get(key);
     if (correction && correction.label !== row.label) b.relabelled_by_feedback++;
-    train.push(correction ? corrected(row.text, correction.label) : { text: row.text, label: row.label });
+    train.push(correction ? corrected(row.text, correction.label, correction.source) : baseRow(row.text, row.label));
     labelled.add(key);
     b.kept++;
   }
 
   // 3. Feedback texts the base does not have.
-  for (const [key, { text, label }] of feedbackLabels) {
+  for (const [key, { text, label, source }] of feedbackLabels) {
     if (labelled.has(key)) continue;
-    train.push(corrected(text, label));
+    train.push(corrected(text, label, source));
     labelled.add(key);
     fb.new_texts++;
   }
@@ -167,7 +181,7 @@ export function mergeDataset({ base, baseHoldout, records, feedbackHoldoutPercen
       continue;
     }
     const { text, label } = resolveVotes(votes);
-    train.push(selfLabeledWeight === 1 ? { text, label } : { text, label, weight: selfLabeledWeight });
+    train.push(trainingRow(text, label, selfLabeledWeight, 'self_labeled'));
     labelled.add(key);
     sl.used++;
   }

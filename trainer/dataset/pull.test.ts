@@ -4,19 +4,17 @@ import { join } from 'node:path';
 import { commit, createRepo } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newFeedbackRecord, newLowConfidenceRecord } from '../../shared/feedback-record';
-import type { LocalHub } from '../local-hub/server';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { pullDataset, readPullManifest } from './pull';
 import { readDatasetRecords } from './records';
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 const REPO = 'team/feedback';
 const quiet = () => {};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pull-'));
-  hub = await startTestHub({ token: TOKEN });
   const repo = { type: 'dataset' as const, name: REPO };
   await createRepo({ repo, hubUrl: hub.url, accessToken: TOKEN, private: true });
   const a = newFeedbackRecord({ text: 'loved it', model_label: 'negative', correct_label: 'positive' });
@@ -38,7 +36,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { downloadFile } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newFeedbackRecord } from '../../shared/feedback-record';
-import type { LocalHub } from '../local-hub/server';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { writeFeedbackShard } from '../retrain/test-fixtures';
 import { pullDataset } from './pull';
 import { DATASET_REPO_FILES } from '../../shared/hub-repos';
 import { pushBase } from './push-base';
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 const REPO = 'team/data';
 const quiet = () => {};
@@ -20,13 +19,11 @@ const settings = () => ({ hubUrl: hub.url, accessToken: TOKEN });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'push-base-'));
-  hub = await startTestHub({ token: TOKEN });
   await writeFile(join(dir, 'train.csv'), 'text,label\nloved it,positive\n"awful, truly",negative\nat noon,neutral\n');
   await writeFile(join(dir, 'val.csv'), 'text,label\ngreat,positive\n');
 });
 
 afterAll(async () => {
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

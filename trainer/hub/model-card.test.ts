@@ -62,6 +62,21 @@ describe('renderModelCard', () => {
     expect(metadata(renderModelCard({ ...shipped, metrics: null }, 'acme/sentiment'))).not.toHaveProperty('model-index');
   });
 
+  it('shows why a retrained version was promoted: the rule, and each slice with its interval', () => {
+    const change = (delta: number) => ({ delta, low: delta - 0.02, high: delta + 0.02 });
+    const pair = (candidate: number, production: number) => ({ candidate, production, change: change(candidate - production) });
+    const slice = (name: string, n: number, c: number, p: number) => ({ slice: name, n, macro_recall: pair(c, p), class_recall: { negative: pair(c, p), neutral: pair(p, p), positive: pair(c, p) } });
+    const promotion = { rule: 'feedback-gain', reason: 'promoted: rule feedback-gain: …', confidence: 0.95, replaced: 'v2', slices: [slice('base', 2000, 0.7, 0.701), slice('feedback', 356, 0.77, 0.34)] };
+    const card = renderModelCard({ ...shipped, promotion }, 'acme/sentiment');
+    expect(card).toContain('## Why this version was promoted');
+    expect(card).toContain('compared this version with v2');
+    expect(card).toContain('`feedback-gain`: promoted: rule feedback-gain: …');
+    expect(card).toContain('| slice | texts | macro-recall | v2 | change [interval] | negative recall change | neutral recall change | positive recall change |');
+    expect(card).toContain('| base | 2000 | 70.0 | 70.1 | −0.1 [−2.1, +1.9] | −0.1 [−2.1, +1.9] | +0.0 [−2.0, +2.0] | −0.1 [−2.1, +1.9] |');
+    expect(card).toContain('| feedback | 356 | 77.0 | 34.0 | +43.0 [+41.0, +45.0] |');
+    expect(renderModelCard(shipped, 'acme/sentiment')).not.toContain('Why this version was promoted');
+  });
+
   it('takes the code link from MODEL_CARD_CODE_URL, else the GitHub Actions repository', () => {
     expect(codeUrlFromEnv({ MODEL_CARD_CODE_URL: 'https://git.example/x', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'a/b' })).toBe('https://git.example/x');
     expect(codeUrlFromEnv({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'a/b' })).toBe('https://github.com/a/b');

@@ -4,7 +4,7 @@
  * an evaluation widget) and the sections a user needs: what it is, quality, intended use,
  * limitations, how to run it (the featurizer requirement), training, licence.
  */
-import type { HoldoutMetrics, Manifest } from '../../shared/manifest';
+import type { HoldoutMetrics, Manifest, Promotion } from '../../shared/manifest';
 import { behaviourSection, lexiconSection } from './model-card-behaviour';
 
 /** Where TweetEval lives on the Hub, for `datasets` and the model-index. */
@@ -109,6 +109,30 @@ function qualitySection(metrics: HoldoutMetrics | null): string {
   ].join('\n');
 }
 
+const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+const changeCell = ({ delta, low, high }: Promotion['slices'][number]['macro_recall']['change']) => `${points(delta)} [${points(low)}, ${points(high)}]`;
+
+/** The retrain gate's decision, slice by slice: what this version gained over the one it replaced, and where. */
+export function promotionSection(promotion: Promotion | undefined): string {
+  if (!promotion) return '';
+  const labels = Object.keys(promotion.slices[0]?.class_recall ?? {});
+  return [
+    '## Why this version was promoted',
+    '',
+    `The weekly retrain compared this version with ${promotion.replaced} on the same holdout, slice by slice (the base`,
+    'validation split, the held-out share of user corrections, and each source of corrections), and promoted it by rule',
+    `\`${promotion.rule}\`: ${promotion.reason}`,
+    '',
+    `Macro-averaged recall and per-class recall change in points, with paired-bootstrap ${Math.round(100 * promotion.confidence)}% intervals:`,
+    '',
+    `| slice | texts | macro-recall | ${promotion.replaced} | change [interval] | ${labels.map((label) => `${label} recall change`).join(' | ')} |`,
+    `|---|---:|---:|---:|---|${labels.map(() => '---|').join('')}`,
+    ...promotion.slices.map(
+      (s) => `| ${s.slice} | ${s.n} | ${percent(s.macro_recall.candidate)} | ${percent(s.macro_recall.production)} | ${changeCell(s.macro_recall.change)} | ${labels.map((label) => changeCell(s.class_recall[label].change)).join(' | ')} |`,
+    ),
+  ].join('\n');
+}
+
 export function renderModelCard(manifest: Manifest, repo: string, { codeUrl = codeUrlFromEnv(process.env) }: ModelCardOptions = {}): string {
   const code = codeUrl ? `[the project's code](${codeUrl})` : "the project's code (its repository)";
   const { featurizer, training_data: data } = manifest;
@@ -121,6 +145,7 @@ and character n-grams, then multinomial logistic regression, exported as one sel
 (\`model.onnx\`) that onnxruntime runs on Cloudflare Workers and Node. \`manifest.json\` describes this version.
 Code: ${code}.`,
     qualitySection(manifest.metrics),
+    ...(manifest.promotion ? [promotionSection(manifest.promotion)] : []),
     `## Intended use
 
 Scoring the sentiment of short, informal English texts (tweets, reviews, chat messages) where a small, fast model

@@ -1,7 +1,7 @@
 /**
- * Fault injection, for testing how clients behave when the Hub misbehaves. A rule makes the
- * next `count` matching requests (or all of them until cleared) answer an error status, lose
- * their connection, or wait first. Rules are tried in order; the first match is used up.
+ * Fault injection, for testing how clients behave when the Hub misbehaves. A rule makes the next
+ * `count` matching requests (or all of them until cleared) answer an error status, lose their
+ * connection, or wait first. Rules are tried in order; the first match is used up.
  */
 import { z } from 'zod';
 
@@ -23,12 +23,6 @@ export const faultRuleSchema = z.object({
 
 export type FaultRuleInput = z.input<typeof faultRuleSchema>;
 export type FaultRule = z.output<typeof faultRuleSchema>;
-
-export interface FaultTarget {
-  method: string;
-  path: string;
-  route: string;
-}
 
 export class Faults {
   private rules: Array<FaultRule & { remaining?: number }> = [];
@@ -56,17 +50,14 @@ export class Faults {
     this.rules = [];
   }
 
-  active(): Array<FaultRule & { remaining?: number }> {
+  active(): FaultRule[] {
     return this.rules.map((r) => ({ ...r }));
   }
 
   /** The fault to apply to this request, if any; consumes one use of it. */
-  take(target: FaultTarget): FaultRule | null {
+  take(target: { method: string; path: string; route: string }): FaultRule | null {
     const index = this.rules.findIndex(
-      (r) =>
-        (!r.route || r.route === target.route) &&
-        (!r.path || target.path.includes(r.path)) &&
-        (!r.method || r.method.toUpperCase() === target.method),
+      (r) => (!r.route || r.route === target.route) && (!r.path || target.path.includes(r.path)) && (!r.method || r.method.toUpperCase() === target.method),
     );
     if (index === -1) return null;
     const rule = this.rules[index];

@@ -1,19 +1,17 @@
 /**
- * The identifiers git and git-lfs use, so that oids and ETags look like the real Hub's:
- * regular files are named by their git blob sha1, LFS files by the sha256 of their content.
+ * The identifiers git and git-lfs use, so oids and ETags look like the real Hub's: regular
+ * files are named by their git blob sha1, LFS files by the sha256 of their content.
  */
 import { createHash } from 'node:crypto';
 
-export const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 export const sha1Hex = (bytes: Uint8Array | string): string => createHash('sha1').update(bytes).digest('hex');
 
 /** `git hash-object`: sha1 of "blob <size>\0" + content. */
-export function gitBlobSha1(bytes: Uint8Array | string): string {
-  const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-  return createHash('sha1').update(`blob ${buf.byteLength}\0`).update(buf).digest('hex');
+export function gitBlobSha1(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
 }
 
-/** The pointer file git keeps in the tree for an LFS object (what `/raw/` serves for it). */
+/** The pointer file git keeps in the tree for an LFS object. */
 export const lfsPointer = (oid: string, size: number): string =>
   `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${size}\n`;
 

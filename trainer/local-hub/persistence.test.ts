@@ -8,7 +8,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRepo, downloadFile, HubApiError, listCommits, listFiles, modelInfo, uploadFile, uploadFiles } from '@huggingface/hub';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesOf, removeDir, startTestHub, tempDir, TOKEN } from './test-helpers';
+import { bytesOf, removeDir, startTestHub, tempDir, TOKEN, useTestHub } from './local-hub.test-helpers';
 
 const REPO = { type: 'model' as const, name: 'acme/durable' };
 const dirs: string[] = [];
@@ -71,117 +71,101 @@ describe('persistence', () => {
 });
 
 describe('atomic commits', () => {
+  const hub = useTestHub();
   const ndjson = (...lines: object[]) => lines.map((l) => JSON.stringify(l)).join('\n');
 
   it('lands nothing when one operation of a commit is invalid', async () => {
-    const hub = await startTestHub();
-    dirs.push(hub.dir);
-    try {
-      await createRepo({ repo: REPO, accessToken: TOKEN, hubUrl: hub.url });
-      const head = (await modelInfo({ name: REPO.name, hubUrl: hub.url, additionalFields: ['sha'] })).sha;
-      const post = (body: string) =>
-        fetch(`${hub.url}/api/models/${REPO.name}/commit/main`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-ndjson' },
-          body,
-        });
-      const header = { key: 'header', value: { summary: 'broken' } };
-      const good = { key: 'file', value: { path: 'a.txt', content: Buffer.from('hello').toString('base64'), encoding: 'base64' } };
+    await createRepo({ repo: REPO, accessToken: TOKEN, hubUrl: hub.url });
+    const head = (await modelInfo({ name: REPO.name, hubUrl: hub.url, additionalFields: ['sha'] })).sha;
+    const post = (body: string) =>
+      fetch(`${hub.url}/api/models/${REPO.name}/commit/main`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-ndjson' },
+        body,
+      });
+    const header = { key: 'header', value: { summary: 'broken' } };
+    const good = { key: 'file', value: { path: 'a.txt', content: Buffer.from('hello').toString('base64'), encoding: 'base64' } };
 
-      // An LFS file that was never uploaded.
-      const missingLfs = { key: 'lfsFile', value: { path: 'model.onnx', algo: 'sha256', oid: createHash('sha256').update('nope').digest('hex'), size: 4 } };
-      let res = await post(ndjson(header, good, missingLfs));
-      expect(res.status).toBe(400);
-      expect((await res.json()).error).toMatch(/LFS pointer pointed to a file that does not exist/);
+    // An LFS file that was never uploaded.
+    const missingLfs = { key: 'lfsFile', value: { path: 'model.onnx', algo: 'sha256', oid: createHash('sha256').update('nope').digest('hex'), size: 4 } };
+    let res = await post(ndjson(header, good, missingLfs));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/was never uploaded: send it through the LFS batch API/);
 
-      // Deleting a file that does not exist.
-      res = await post(ndjson(header, good, { key: 'deletedFile', value: { path: 'ghost.txt' } }));
-      expect(res.status).toBe(404);
-      expect(res.headers.get('x-error-code')).toBe('EntryNotFound');
+    // Deleting a file that does not exist.
+    res = await post(ndjson(header, good, { key: 'deletedFile', value: { path: 'ghost.txt' } }));
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-error-code')).toBe('EntryNotFound');
 
-      // A binary file sent inline instead of through LFS, as the Hub refuses it.
-      res = await post(ndjson(header, good, { key: 'file', value: { path: 'b.bin', content: Buffer.from([0, 1, 2, 255]).toString('base64'), encoding: 'base64' } }));
-      expect(res.status).toBe(400);
+    // A binary file sent inline instead of through LFS, as the Hub refuses it.
+    res = await post(ndjson(header, good, { key: 'file', value: { path: 'b.bin', content: Buffer.from([0, 1, 2, 255]).toString('base64'), encoding: 'base64' } }));
+    expect(res.status).toBe(400);
 
-      // Paths that escape or clash.
-      for (const path of ['../x', '/abs', 'a/../b', '.git/config', 'a.txt/inner']) {
-        res = await post(ndjson(header, good, { key: 'file', value: { path, content: 'eA==', encoding: 'base64' } }));
-        expect(res.status, path).toBe(400);
-      }
-      // A header that is not first.
-      res = await post(ndjson(good, header));
-      expect(res.status).toBe(400);
-
-      expect((await modelInfo({ name: REPO.name, hubUrl: hub.url, additionalFields: ['sha'] })).sha).toBe(head);
-      expect((await collect(listFiles({ repo: REPO, hubUrl: hub.url }))).map((f) => f.path)).toEqual(['.gitattributes']);
-      expect(hub.requests.count({ route: 'commit' })).toBe(9);
-    } finally {
-      await hub.close();
+    // Paths that escape or clash.
+    for (const path of ['../x', '/abs', 'a/../b', '.git/config', 'a.txt/inner']) {
+      res = await post(ndjson(header, good, { key: 'file', value: { path, content: 'eA==', encoding: 'base64' } }));
+      expect(res.status, path).toBe(400);
     }
+    // A header that is not first.
+    res = await post(ndjson(good, header));
+    expect(res.status).toBe(400);
+
+    expect((await modelInfo({ name: REPO.name, hubUrl: hub.url, additionalFields: ['sha'] })).sha).toBe(head);
+    expect((await collect(listFiles({ repo: REPO, hubUrl: hub.url }))).map((f) => f.path)).toEqual(['.gitattributes']);
+    expect(hub.requests.count({ route: 'commit' })).toBe(9);
   });
 
   it('rejects LFS uploads whose bytes or signature do not match', async () => {
-    const hub = await startTestHub();
-    dirs.push(hub.dir);
-    try {
-      await createRepo({ repo: REPO, accessToken: TOKEN, hubUrl: hub.url });
-      const bytes = randomBytes(2048);
-      const oid = createHash('sha256').update(bytes).digest('hex');
-      const batch = await fetch(`${hub.url}/${REPO.name}.git/info/lfs/objects/batch`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/vnd.git-lfs+json', Accept: 'application/vnd.git-lfs+json' },
-        body: JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid, size: bytes.length }] }),
-      });
-      expect(batch.headers.get('content-type')).toContain('application/vnd.git-lfs+json');
-      const { transfer, objects } = await batch.json();
-      expect(transfer).toBe('basic');
-      const href: string = objects[0].actions.upload.href;
+    const repo = { type: 'model' as const, name: 'acme/lfs-checks' };
+    await createRepo({ repo, accessToken: TOKEN, hubUrl: hub.url });
+    const bytes = randomBytes(2048);
+    const oid = createHash('sha256').update(bytes).digest('hex');
+    const batch = await fetch(`${hub.url}/${repo.name}.git/info/lfs/objects/batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/vnd.git-lfs+json', Accept: 'application/vnd.git-lfs+json' },
+      body: JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid, size: bytes.length }] }),
+    });
+    expect(batch.headers.get('content-type')).toContain('application/vnd.git-lfs+json');
+    const { transfer, objects } = await batch.json();
+    expect(transfer).toBe('basic');
+    const href: string = objects[0].actions.upload.href;
 
-      const tampered = Buffer.from(bytes);
-      tampered[0] ^= 1;
-      expect((await fetch(href, { method: 'PUT', body: tampered })).status).toBe(400);
-      expect((await fetch(href, { method: 'PUT', body: bytes.subarray(1) })).status).toBe(400);
-      expect((await fetch(href.replace(/sig=[0-9a-f]+/, 'sig=' + '0'.repeat(64)), { method: 'PUT', body: bytes })).status).toBe(403);
-      expect((await fetch(href, { method: 'PUT', body: bytes })).status).toBe(200);
+    const tampered = Buffer.from(bytes);
+    tampered[0] ^= 1;
+    expect((await fetch(href, { method: 'PUT', body: tampered })).status).toBe(400);
+    expect((await fetch(href, { method: 'PUT', body: bytes.subarray(1) })).status).toBe(400);
+    expect((await fetch(href.replace(/sig=[0-9a-f]+/, 'sig=' + '0'.repeat(64)), { method: 'PUT', body: bytes })).status).toBe(403);
+    expect((await fetch(href, { method: 'PUT', body: bytes })).status).toBe(200);
 
-      // Now present: the batch API says so (no actions), and a git-lfs download action serves it.
-      const again = await fetch(`${hub.url}/${REPO.name}.git/info/lfs/objects/batch`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/vnd.git-lfs+json' },
-        body: JSON.stringify({ operation: 'download', objects: [{ oid, size: bytes.length }] }),
-      }).then((r) => r.json());
-      const got = Buffer.from(await (await fetch(again.objects[0].actions.download.href)).arrayBuffer());
-      expect(got.equals(bytes)).toBe(true);
-    } finally {
-      await hub.close();
-    }
+    // Now present: the batch API says so (no actions), so the client skips the upload.
+    const again = await fetch(`${hub.url}/${repo.name}.git/info/lfs/objects/batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/vnd.git-lfs+json' },
+      body: JSON.stringify({ operation: 'upload', objects: [{ oid, size: bytes.length }] }),
+    }).then((r) => r.json());
+    expect(again.objects).toEqual([{ oid, size: bytes.length }]);
   });
 });
 
 describe('concurrent writers', () => {
+  const hub = useTestHub();
   it('serialises commits, and parentCommit lets only one of two racing writers win', async () => {
-    const hub = await startTestHub();
-    dirs.push(hub.dir);
     const creds = { accessToken: TOKEN, hubUrl: hub.url };
-    try {
-      await createRepo({ repo: { type: 'dataset', name: 'acme/race' }, ...creds });
-      const repo = { type: 'dataset' as const, name: 'acme/race' };
-      await Promise.all(
-        Array.from({ length: 10 }, (_, i) => uploadFile({ repo, ...creds, file: { path: `feedback/${i}.jsonl`, content: new Blob([`{"id":${i}}\n`]) } })),
-      );
-      expect((await collect(listCommits({ repo, hubUrl: hub.url }))).length).toBe(11);
-      expect((await collect(listFiles({ repo, path: 'feedback', hubUrl: hub.url }))).length).toBe(10);
+    await createRepo({ repo: { type: 'dataset', name: 'acme/race' }, ...creds });
+    const repo = { type: 'dataset' as const, name: 'acme/race' };
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => uploadFile({ repo, ...creds, file: { path: `feedback/${i}.jsonl`, content: new Blob([`{"id":${i}}\n`]) } })),
+    );
+    expect((await collect(listCommits({ repo, hubUrl: hub.url }))).length).toBe(11);
+    expect((await collect(listFiles({ repo, recursive: true, hubUrl: hub.url }))).filter((f) => f.path.startsWith('feedback/'))).toHaveLength(10);
 
-      const head = (await collect(listCommits({ repo, hubUrl: hub.url })))[0].oid;
-      const results = await Promise.allSettled(
-        ['a', 'b'].map((x) => uploadFile({ repo, ...creds, parentCommit: head, file: { path: `${x}.jsonl`, content: new Blob(['{}\n']) } })),
-      );
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-      expect(loser.reason).toBeInstanceOf(HubApiError);
-      expect(loser.reason.statusCode).toBe(412);
-    } finally {
-      await hub.close();
-    }
+    const head = (await collect(listCommits({ repo, hubUrl: hub.url })))[0].oid;
+    const results = await Promise.allSettled(
+      ['a', 'b'].map((x) => uploadFile({ repo, ...creds, parentCommit: head, file: { path: `${x}.jsonl`, content: new Blob(['{}\n']) } })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(loser.reason).toBeInstanceOf(HubApiError);
+    expect(loser.reason.statusCode).toBe(412);
   });
 });

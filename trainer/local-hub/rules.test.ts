@@ -1,12 +1,10 @@
-/** Unit tests of the pure parts: LFS rules, ranges, trees, routing and commit parsing. */
+/** Unit tests of the pure parts: LFS rules, ranges, trees and the CLI's settings. */
 import { describe, expect, it } from 'vitest';
-import { parseCommitNdjson } from './commit-ndjson';
-import { DEFAULT_GITATTRIBUTES, globToRegExp, matchesLfs, parseLfsRules } from './gitattributes';
+import { hubSettings } from './env';
 import { gitBlobSha1 } from './hashing';
-import { matchRoute, segmentsOf } from './router';
-import { parseRange } from './routes-resolve';
+import { parseRange } from './resolve';
 import { applyOps, listDir } from './tree';
-import { looksBinary, uploadModeFor } from './upload-mode';
+import { DEFAULT_GITATTRIBUTES, globToRegExp, looksBinary, parseLfsRules, uploadMode } from './upload-mode';
 
 describe('gitattributes', () => {
   it('matches globs the way git does', () => {
@@ -18,35 +16,28 @@ describe('gitattributes', () => {
     expect(globToRegExp('*tfevents*').test('runs/events.out.tfevents.1')).toBe(true);
     expect(globToRegExp('data/*.csv').test('data/a.csv')).toBe(true);
     expect(globToRegExp('data/*.csv').test('data/x/a.csv')).toBe(false);
-    expect(globToRegExp('file?.[ab]in').test('file1.bin')).toBe(true);
+    expect(globToRegExp('file?.bin').test('file1.bin')).toBe(true);
   });
 
   it('lets later rules win and understands unsetting the filter', () => {
-    const rules = parseLfsRules('*.bin filter=lfs diff=lfs merge=lfs -text\nsmall.bin -filter\n# comment\n');
-    expect(matchesLfs(rules, 'big.bin')).toBe(true);
-    expect(matchesLfs(rules, 'small.bin')).toBe(false);
-  });
-
-  it('new repos track ONNX but not JSON/JSONL/Markdown', () => {
-    for (const type of ['model', 'dataset'] as const) {
-      const rules = parseLfsRules(DEFAULT_GITATTRIBUTES[type]);
-      expect(matchesLfs(rules, 'model.onnx')).toBe(true);
-      expect(matchesLfs(rules, 'manifest.json')).toBe(false);
-      expect(matchesLfs(rules, 'feedback/2026/11/27/x.jsonl')).toBe(false);
-      expect(matchesLfs(rules, 'README.md')).toBe(false);
-    }
+    const rules = parseLfsRules('*.csv filter=lfs diff=lfs merge=lfs -text\nsmall.csv -filter\n# comment\n');
+    const csv = new TextEncoder().encode('text,label\n');
+    expect(uploadMode({ path: 'big.csv', size: 11, sample: csv }, rules)).toBe('lfs');
+    expect(uploadMode({ path: 'small.csv', size: 11, sample: csv }, rules)).toBe('regular');
   });
 });
 
 describe('upload mode', () => {
   const text = new TextEncoder().encode('{"a": "héllo ✓"}');
-  it('sends binaries, big files and tracked patterns to LFS', () => {
-    const attrs = DEFAULT_GITATTRIBUTES.model;
-    expect(uploadModeFor({ path: 'x.json', size: text.length, sample: text }, attrs)).toBe('regular');
-    expect(uploadModeFor({ path: 'x.onnx', size: text.length, sample: text }, attrs)).toBe('lfs');
-    expect(uploadModeFor({ path: 'x.json', size: 11 * 1024 * 1024, sample: text }, attrs)).toBe('lfs');
-    expect(uploadModeFor({ path: 'x.dat', size: 3, sample: new Uint8Array([1, 0, 2]) }, attrs)).toBe('lfs');
-    expect(uploadModeFor({ path: '.gitattributes', size: 3, sample: new Uint8Array([1, 0, 2]) }, attrs)).toBe('regular');
+  const rules = parseLfsRules(DEFAULT_GITATTRIBUTES);
+
+  it('sends tracked patterns (a new repo tracks *.onnx), big files and binaries to LFS', () => {
+    expect(uploadMode({ path: 'feedback/2026/11/27/x.jsonl', size: text.length, sample: text }, rules)).toBe('regular');
+    expect(uploadMode({ path: 'README.md', size: text.length, sample: text }, rules)).toBe('regular');
+    expect(uploadMode({ path: 'model.onnx', size: text.length, sample: text }, rules)).toBe('lfs');
+    expect(uploadMode({ path: 'base/train.jsonl', size: 11 * 1024 * 1024, sample: text }, rules)).toBe('lfs');
+    expect(uploadMode({ path: 'x.dat', size: 3, sample: new Uint8Array([1, 0, 2]) }, rules)).toBe('lfs');
+    expect(uploadMode({ path: '.gitattributes', size: 3, sample: new Uint8Array([1, 0, 2]) }, rules)).toBe('regular');
   });
 
   it('sniffs binary content but forgives a multibyte character cut at the sample end', () => {
@@ -58,81 +49,41 @@ describe('upload mode', () => {
 });
 
 describe('ranges', () => {
-  it('parses single byte ranges', () => {
+  it('parses one byte range, and ignores forms it does not handle', () => {
     expect(parseRange('bytes=0-0', 10)).toEqual({ start: 0, end: 0 });
     expect(parseRange('bytes=5-', 10)).toEqual({ start: 5, end: 9 });
-    expect(parseRange('bytes=-3', 10)).toEqual({ start: 7, end: 9 });
     expect(parseRange('bytes=2-100', 10)).toEqual({ start: 2, end: 9 });
-    expect(parseRange('bytes=10-12', 10)).toBe('unsatisfiable');
+    expect(() => parseRange('bytes=10-12', 10)).toThrow(/not satisfiable/);
     expect(parseRange('bytes=0-1,4-5', 10)).toBeNull();
     expect(parseRange(undefined, 10)).toBeNull();
   });
 });
 
 describe('trees', () => {
-  const f = (s: string) => ({ oid: gitBlobSha1(s), size: s.length });
+  const f = (s: string) => ({ oid: gitBlobSha1(Buffer.from(s)), size: s.length });
   const tree = { 'a.txt': f('a'), 'd/x.txt': f('x'), 'd/e/y.txt': f('y') };
 
-  it('lists direct children or everything below, directories before their contents', () => {
-    expect(listDir(tree, '', false).map((e) => `${e.type}:${e.path}`)).toEqual(['file:a.txt', 'directory:d']);
-    expect(listDir(tree, 'd', true).map((e) => `${e.type}:${e.path}`)).toEqual(['directory:d/e', 'file:d/e/y.txt', 'file:d/x.txt']);
+  it('lists direct children or everything, directories before their contents', () => {
+    expect(listDir(tree, false).map((e) => `${e.type}:${e.path}`)).toEqual(['file:a.txt', 'directory:d']);
+    expect(listDir(tree, true).map((e) => `${e.type}:${e.path}`)).toEqual(['file:a.txt', 'directory:d', 'directory:d/e', 'file:d/e/y.txt', 'file:d/x.txt']);
   });
 
-  it('applies deletes of files and folders, refusing absent ones', () => {
-    expect(Object.keys(applyOps(tree, [{ kind: 'deleteFolder', path: 'd' }]))).toEqual(['a.txt']);
+  it('refuses to delete what is absent, and paths that are both a file and a directory', () => {
+    expect(Object.keys(applyOps(tree, [{ kind: 'delete', path: 'd/x.txt' }]))).toEqual(['a.txt', 'd/e/y.txt']);
     expect(() => applyOps(tree, [{ kind: 'delete', path: 'nope' }])).toThrow(/Entry not found/);
     expect(() => applyOps(tree, [{ kind: 'put', path: 'a.txt/b', file: f('b') }])).toThrow(/both a file and a directory/);
   });
 
   it('names blobs like git does', () => {
-    expect(gitBlobSha1('hello\n')).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
+    expect(gitBlobSha1(Buffer.from('hello\n'))).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
   });
 });
 
-describe('router', () => {
-  const route = (method: string, path: string) => matchRoute(method, segmentsOf(path)!);
-  it('recognises the Hub URL shapes the client uses', () => {
-    expect(route('POST', '/api/repos/create')).toEqual({ name: 'create-repo' });
-    expect(route('GET', '/api/models/o/n')).toMatchObject({ name: 'repo-info', repo: { type: 'model', owner: 'o', name: 'n' } });
-    expect(route('GET', '/api/datasets/o/n/revision/HEAD')).toMatchObject({ name: 'repo-info', rev: 'HEAD', repo: { type: 'dataset' } });
-    expect(route('GET', '/api/datasets/o/n/tree/main/feedback/2026')).toMatchObject({ name: 'tree', rev: 'main', path: 'feedback/2026' });
-    expect(route('POST', '/api/models/o/n/preupload/main')).toMatchObject({ name: 'preupload' });
-    expect(route('POST', '/api/models/o/n/commit/main')).toMatchObject({ name: 'commit' });
-    expect(route('POST', '/o/n.git/info/lfs/objects/batch')).toMatchObject({ name: 'lfs-batch', repo: { type: 'model', name: 'n' } });
-    expect(route('POST', '/datasets/o/n.git/info/lfs/objects/batch')).toMatchObject({ name: 'lfs-batch', repo: { type: 'dataset' } });
-    expect(route('HEAD', '/datasets/o/n/resolve/abc/feedback/a%20b.jsonl')).toMatchObject({ name: 'resolve', rev: 'abc', path: 'feedback/a b.jsonl' });
-    expect(route('GET', '/o/n/raw/main/x')).toMatchObject({ name: 'raw' });
-    expect(route('DELETE', '/o/n/resolve/main/x')).toBeNull();
-    expect(route('GET', '/api/spaces/o/n')).toMatchObject({ name: 'repo-info', repo: { type: 'space', owner: 'o', name: 'n' } });
-    expect(route('GET', '/spaces/o/n/resolve/main/Dockerfile')).toMatchObject({ name: 'resolve', repo: { type: 'space' }, path: 'Dockerfile' });
-    expect(route('GET', '/api/collections/o/n')).toBeNull();
-  });
-});
-
-describe('commit NDJSON', () => {
-  it('parses the header and every operation kind', () => {
-    const body = [
-      { key: 'header', value: { summary: 's', description: 'd', parentCommit: 'p' } },
-      { key: 'file', value: { path: 'a.txt', content: 'aGk=', encoding: 'base64' } },
-      { key: 'file', value: { path: 'b.txt', content: 'hi' } },
-      { key: 'lfsFile', value: { path: 'm.onnx', algo: 'sha256', oid: 'a'.repeat(64), size: 3 } },
-      { key: 'deletedFile', value: { path: 'old.txt' } },
-      { key: 'deletedFolder', value: { path: 'dir/' } },
-    ]
-      .map((l) => JSON.stringify(l))
-      .join('\n');
-    const parsed = parseCommitNdjson(body);
-    expect(parsed.header).toEqual({ summary: 's', description: 'd', parentCommit: 'p' });
-    expect(parsed.operations.map((o) => o.key)).toEqual(['file', 'file', 'lfsFile', 'deletedFile', 'deletedFolder']);
-    expect(parsed.operations[0]).toMatchObject({ content: Buffer.from('hi') });
-    expect(parsed.operations[1]).toMatchObject({ content: Buffer.from('hi') });
-    expect(parsed.operations[4]).toMatchObject({ path: 'dir' });
-  });
-
-  it('rejects what the Hub would reject', () => {
-    expect(() => parseCommitNdjson('')).toThrow(/header/);
-    expect(() => parseCommitNdjson('{"key":"header","value":{"summary":""}}')).toThrow(/summary/);
-    expect(() => parseCommitNdjson('not json')).toThrow(/not JSON/);
-    expect(() => parseCommitNdjson('{"key":"header","value":{"summary":"s"}}\n{"key":"rename","value":{}}')).toThrow(/line 2/);
+describe('CLI settings', () => {
+  it('takes a flag over its variable over the default, and treats blank as unset', () => {
+    expect(hubSettings({}, {})).toEqual({ dir: '.data/local-hub', port: 7861, host: '127.0.0.1', token: undefined });
+    expect(hubSettings({ port: '0' }, { LOCAL_HUB_PORT: '9000', LOCAL_HUB_DIR: '', LOCAL_HUB_TOKEN: 'hf_x' })).toEqual({ dir: '.data/local-hub', port: 0, host: '127.0.0.1', token: 'hf_x' });
+    expect(() => hubSettings({ port: '70000' }, {})).toThrow(/invalid port "70000"/);
+    expect(() => hubSettings({}, { LOCAL_HUB_PORT: 'abc' })).toThrow(/invalid port/);
   });
 });

@@ -1,7 +1,4 @@
-/**
- * The data model of the local Hub: repos, commits and the flat file trees they snapshot.
- * Kept apart so storage, routes and tests share one vocabulary.
- */
+/** The local Hub's data model: repos, and commits that each snapshot a flat file tree. */
 
 export type RepoType = 'model' | 'dataset' | 'space';
 
@@ -44,3 +41,6 @@ export const repoId = (ref: RepoRef): string => `${ref.owner}/${ref.name}`;
 export const urlPrefix = (type: RepoType): string => (type === 'model' ? '' : `${type}s/`);
 
 export const DEFAULT_BRANCH = 'main';
+
+/** The author of every commit, as the Hub would show the token's user. */
+export const AUTHOR = 'local';

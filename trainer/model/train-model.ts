@@ -14,6 +14,18 @@ export interface TrainingExample {
   label: Label;
   /** Scales the example's share of the loss (default 1): self-labelled rows count less than human labels. */
   weight?: number;
+  /**
+   * With "balanced" class weights, examples that name a group are balanced within their group
+   * (e.g. the base dataset, each feedback source), examples without one together.
+   */
+  balanceGroup?: string;
+}
+
+/** Group ids for the solver, or undefined when no example names a group (one pooled balance). */
+function balanceGroups(examples: readonly TrainingExample[]): Int32Array | undefined {
+  if (!examples.some((example) => example.balanceGroup !== undefined)) return undefined;
+  const ids = new Map<string, number>();
+  return Int32Array.from(examples, ({ balanceGroup = '' }) => ids.get(balanceGroup) ?? ids.set(balanceGroup, ids.size).get(balanceGroup)!);
 }
 
 export interface TrainingStats {
@@ -59,6 +71,7 @@ export function trainModel(
     C: config.classifier.C,
     classWeight: config.classifier.classWeight,
     rowWeights: examples.some((example) => example.weight !== undefined) ? Float64Array.from(examples, (example) => example.weight ?? 1) : undefined,
+    balanceGroups: balanceGroups(examples),
     maxIterations: config.classifier.maxIterations,
     gradientTolerance: config.classifier.tolerance,
     onIteration: ({ iteration, value, gradientNorm }) => {

@@ -13,6 +13,12 @@ export const retrainConfigSchema = z.object({
   holdout: z.object({ feedback_percent: z.number().min(0).max(100) }).default({ feedback_percent: 20 }),
   /** How much a corrected text weighs in training against a base row (1 = the same). */
   correction_weight: z.number().positive().default(1),
+  /**
+   * How "balanced" class weights treat corrections: `per_source` balances the classes of the base
+   * and of each feedback source separately (a domain's own class priors then neither shift the
+   * base's nor drown its minority classes); `pooled` balances all training rows together.
+   */
+  class_balance: z.enum(['pooled', 'per_source']).default('per_source'),
   /** The promotion gate's rules per slice (gate.ts names and explains each). */
   gate: z
     .object({

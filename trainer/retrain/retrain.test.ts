@@ -5,9 +5,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { downloadFile } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalHub } from '../local-hub/server';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { parseHistory } from '../hub/history';
 import { readPublishedState } from '../hub/model-repo';
 import type { RetrainConfig } from './retrain-config';
@@ -15,7 +15,7 @@ import { runRetrain, type RetrainOptions } from './run-retrain';
 import { renderSummary } from './summary';
 import { corrections, mistakesOf, publishBaseModel, randomLabel, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeFeedbackShard } from './test-fixtures';
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 let config: RetrainConfig;
 /** 600 corrections of texts the small production model gets wrong (the same model every scenario: training is deterministic). */
@@ -40,12 +40,10 @@ async function scenario() {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'retrain-'));
-  hub = await startTestHub({ token: TOKEN });
   config = await smallBaseConfig(dir, 1500);
 }, 60_000);
 
 afterAll(async () => {
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -69,6 +67,13 @@ describe('retrain', () => {
     expect(published.sha).not.toBe(before);
     expect(published.manifest).toMatchObject({ version: 'v2', parent_version: 'v1', training_data: { revision: result.dataset.revision } });
     expect(result.published).toEqual({ version: 'v2', commit: published.sha });
+    // The manifest and the card record the decision, slice by slice, with intervals.
+    expect(published.manifest!.promotion).toMatchObject({ rule: 'feedback-gain', replaced: 'v1', confidence: 0.95, reason: result.decision!.reason });
+    expect(published.manifest!.promotion!.slices.map((s) => [s.slice, s.n])).toEqual(result.slices!.map((s) => [s.slice, s.n]));
+    expect(published.manifest!.promotion!.slices[1].macro_recall.change).toEqual(feedback.change.macro_recall);
+    const card = await (await downloadFile({ repo: { type: 'model', name: s.modelRepo }, path: 'README.md', hubUrl: hub.url, accessToken: TOKEN }))!.text();
+    expect(card).toContain('## Why this version was promoted');
+    expect(card).toMatch(/\| feedback \| \d+ \| \d+\.\d \| \d+\.\d \| \+\d+\.\d \[\+\d+\.\d, \+\d+\.\d\] \|/);
     const history = parseHistory(published.history);
     expect(history.map((h) => [h.version, h.promoted])).toEqual([['v1', true], ['v2', true]]);
     expect(hub.requests.count({ route: 'commit', method: 'POST' })).toBeGreaterThan(0);

@@ -31,6 +31,7 @@ import type { SelfLabelSummary } from '../self-label/run-self-label';
 import { checkAlerts, type AlertCheck } from './alerts';
 import { decideGate, type GateDecision } from './gate';
 import { productionModel } from './production-model';
+import { promotionRecord } from './promotion-record';
 import type { RetrainConfig } from './retrain-config';
 import { type HubSettings } from '../../shared/settings';
 
@@ -124,6 +125,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         training: trainingConfig,
         split: config.holdout,
         weight: config.correction_weight,
+        class_balance: config.class_balance,
         gate: config.gate,
         ...(records.selfLabeled.length > 0 ? { self_label_weight: config.self_label.training_weight } : {}),
       }),
@@ -165,6 +167,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         feedbackHoldoutPercent: config.holdout.feedback_percent,
         selfLabeledWeight: config.self_label.training_weight,
         correctionWeight: config.correction_weight,
+        balanceBySource: config.class_balance === 'per_source',
       }),
     );
     result.merge = merged.report;
@@ -217,7 +220,8 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     await step('publish', async () => {
       const details = { productionMetrics: result.production_scores, reason: decision.reason, inputsDigest };
       if (decision.promote) {
-        const files = releaseFiles(modelRepo, candidate.onnx, candidate.manifest, published, details);
+        const promotion = promotionRecord(result.slices!, decision, config.gate.bootstrap.confidence, production.manifest.version);
+        const files = releaseFiles(modelRepo, candidate.onnx, { ...candidate.manifest, promotion }, published, details);
         if (dryRun) return log(`dry run: would publish ${files.manifest.version} to ${modelRepo}`);
         const commit = await publishFiles({ ...hub, repo: modelRepo, files, parentCommit: published.sha });
         result.published = { version: files.manifest.version, commit };

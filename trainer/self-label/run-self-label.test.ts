@@ -13,8 +13,7 @@ import { textKey } from '../data/clean';
 import { readLabelledCsv, type LabelledRow } from '../data/csv';
 import { startLocalLlm, type LocalLlm } from '../local-llm/server';
 import type { Script } from '../local-llm/behaviour';
-import type { LocalHub } from '../local-hub/server';
-import { startTestHub, TOKEN } from '../local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { runSelfLabel, type SelfLabelSummary } from './run-self-label';
 import { resolveEndpoint, type SelfLabelConfig } from './settings';
 import { lowConfidence, readBack, testConfig, writeShard } from './test-helpers';
@@ -25,7 +24,7 @@ import { writeFile } from 'node:fs/promises';
 const llmUrl = 'http://127.0.0.1:1/v1';
 const VAL_CSV = new URL('../../datasets/tweeteval/val.csv', import.meta.url).pathname;
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 let rows: LabelledRow[];
 let truth: Map<string, Label>;
@@ -35,14 +34,12 @@ const servers: LocalLlm[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'self-label-'));
-  hub = await startTestHub({ token: TOKEN });
   rows = (await readLabelledCsv(VAL_CSV)).slice(0, 60);
   truth = new Map(rows.map((r) => [textKey(r.text), r.label]));
 }, 30_000);
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  await hub?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

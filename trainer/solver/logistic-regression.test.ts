@@ -46,6 +46,18 @@ describe('logisticLoss', () => {
     expect(Array.from(weights)).toEqual([6 / 9, 6 / 9, 6 / 9, 2, 1, 1]);
     expect(Array.from(sampleWeights(Int32Array.of(0, 1), 'none'))).toEqual([1, 1]);
   });
+
+  it('balances each group on its own when given groups, each keeping its share of the rows', () => {
+    // group 0: 0 0 0 1 2 2 (as above); group 1: 1 1 1 0 (a domain with other priors, class 2 absent)
+    const labels = Int32Array.of(0, 0, 0, 1, 2, 2, 1, 1, 1, 0);
+    const groups = Int32Array.of(0, 0, 0, 0, 0, 0, 1, 1, 1, 1);
+    const weights = Array.from(sampleWeights(labels, 'balanced', groups));
+    expect(weights).toEqual([6 / 9, 6 / 9, 6 / 9, 2, 1, 1, 4 / 6, 4 / 6, 4 / 6, 2]);
+    expect(weights.slice(6).reduce((a, b) => a + b, 0)).toBeCloseTo(4, 12);
+    // Pooled, the same rows weigh otherwise: group 1's class 1 borrows group 0's rarity.
+    expect(Array.from(sampleWeights(labels, 'balanced')).slice(6)).not.toEqual(weights.slice(6));
+    expect(Array.from(sampleWeights(labels, 'none', groups))).toEqual(new Array(10).fill(1));
+  });
 });
 
 describe('fitLogisticRegression', () => {

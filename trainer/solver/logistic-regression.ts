@@ -18,6 +18,12 @@ export interface LogisticRegressionOptions {
   classWeight: 'balanced' | 'none';
   /** Per-row weights, multiplied into the class weights (as scikit-learn's sample_weight). */
   rowWeights?: Float64Array;
+  /**
+   * Per-row group ids: "balanced" then balances the classes inside each group on its own, each
+   * group keeping its share of the rows, so a group with other class priors (another domain)
+   * neither shifts the others' priors nor has its own minority classes drowned.
+   */
+  balanceGroups?: Int32Array;
   maxIterations: number;
   gradientTolerance: number;
   /** Threads computing the loss; 1 keeps everything on the calling thread. */
@@ -36,12 +42,21 @@ export interface LogisticRegressionFit {
   reason: string;
 }
 
-export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressionOptions['classWeight']): Float64Array {
+export function sampleWeights(labels: Int32Array, classWeight: LogisticRegressionOptions['classWeight'], groups?: Int32Array): Float64Array {
   if (classWeight === 'none') return new Float64Array(labels.length).fill(1);
-  const counts = new Float64Array(NUM_LABELS);
-  for (const label of labels) counts[label]++;
-  const presentClasses = counts.filter((count) => count > 0).length;
-  return Float64Array.from(labels, (label) => labels.length / (presentClasses * counts[label]));
+  // counts[g * NUM_LABELS + label]; without groups, everything is group 0.
+  const group = (i: number) => (groups ? groups[i] : 0);
+  const groupCount = groups ? groups.reduce((a, b) => Math.max(a, b), 0) + 1 : 1;
+  const counts = new Float64Array(groupCount * NUM_LABELS);
+  labels.forEach((label, i) => counts[group(i) * NUM_LABELS + label]++);
+  const perGroup = Array.from({ length: groupCount }, (_, g) => {
+    const classCounts = counts.subarray(g * NUM_LABELS, (g + 1) * NUM_LABELS);
+    return { rows: classCounts.reduce((a, b) => a + b, 0), present: classCounts.filter((count) => count > 0).length };
+  });
+  return Float64Array.from(labels, (label, i) => {
+    const g = group(i);
+    return perGroup[g].rows / (perGroup[g].present * counts[g * NUM_LABELS + label]);
+  });
 }
 
 /** Row weights scaled so they sum to 1, and the matching L2 strength 1 / (C * sum of weights). */
@@ -81,7 +96,7 @@ export function fitLogisticRegression(
   labels: Int32Array,
   options: LogisticRegressionOptions,
 ): LogisticRegressionFit {
-  const weights = sampleWeights(labels, options.classWeight);
+  const weights = sampleWeights(labels, options.classWeight, options.balanceGroups);
   if (options.rowWeights) for (let i = 0; i < weights.length; i++) weights[i] *= options.rowWeights[i];
   const { rowWeights, l2 } = scaledWeights(weights, options.C);
   const biasOffset = matrix.columns * NUM_LABELS;

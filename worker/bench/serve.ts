@@ -761,6 +761,15 @@ function markdown(report: Report): string {
     row('start-up CPU, all threads (process, wasm compile, script, global scope)', `${int(limits.startup_cpu_ms)} ms`, `${int(b?.startup_cpu_ms)} ms`);
     row('start-up CPU, the isolate thread', `${int(limits.startup_main_thread_cpu_ms)} ms`, `${int(b?.startup_main_thread_cpu_ms)} ms`);
     for (const name of Object.keys(limits.cpu_ms_per_request)) row(`\`${name}\` p50 / p99`, cell(limits, name), cell(b, name));
+    const cost = limits.swap_cpu_ms;
+    if (cost) {
+      lines.push('');
+      lines.push(
+        `Following the Hub (\`HF_MODEL_REPO\`): CPU of the request that triggers a version check, its \`waitUntil\` work included (median / max of 3): ` +
+          `a plain request ${ms(cost.plain.median)} / ${ms(cost.plain.max)} ms, a check that finds nothing new ${ms(cost.check_nothing_new.median)} / ${ms(cost.check_nothing_new.max)} ms, ` +
+          `a check that downloads and swaps in a new version **${ms(cost.check_and_swap.median)}** / ${ms(cost.check_and_swap.max)} ms.`,
+      );
+    }
     const swap = limits.swap_under_load;
     if (swap) {
       lines.push('');
@@ -852,6 +861,8 @@ interface WorkerdCpu {
 /** worker/bench/workerd-limits.ts's output. */
 interface WorkerdLimits extends Partial<WorkerdCpu> {
   swap_under_load_error?: string;
+  /** CPU (isolate thread, waitUntil included) of the request that triggers a Hub check: medians and maxima. */
+  swap_cpu_ms?: Record<'plain' | 'check_nothing_new' | 'check_and_swap', { median: number; max: number }> | null;
   /** The first and second request of a worker that answers a constant: workerd's own share. */
   constant_worker?: { first_request_cpu_ms: number; second_request_cpu_ms: number } | null;
   swap_under_load: { connections: number; batch: number; requests: number; failed: number; swaps: { version: string; after_s: number }[]; after_start_mib: number | null; peak_mib: { total_mib: number; heap_total_mib: number; wasm_mib: number; array_buffers_mib: number } } | null;

@@ -9,7 +9,9 @@
  *  2. The first request after the isolate started (`POST /v1/sentiment`): its CPU.
  *  3. CPU per request, one request at a time (keep-alive), for GET /health, one tweet and batches
  *     of 16, 32, 64 and 256 tweets: p50 / p99 / max.
- *  4. A hot swap under load: a local Hub stand-in, the worker following it (HF_MODEL_REPO), a load
+ *  4. What following the Hub costs the request that triggers a version check, `waitUntil`
+ *     included: a check that finds nothing new, and one that downloads and swaps in a new version.
+ *  5. A hot swap under load: a local Hub stand-in, the worker following it (HF_MODEL_REPO), a load
  *     of batches of wrangler.toml's MAX_BATCH_TEXTS from a separate process (load.mjs) while v1, v2 and v3 are published and swapped in;
  *     the isolate's memory (V8 heap committed + ArrayBuffers + every WebAssembly.Memory, through
  *     the inspector) sampled throughout, and every non-2xx or error counted.
@@ -42,7 +44,7 @@ node --import tsx worker/bench/workerd-limits.ts [options]   the deploy bundle a
 
   --requests N          requests per endpoint for CPU per request (default 300)
   --launches N          fresh workerd processes for start-up and the first request (default 3)
-  --parts cpu,swap      what to measure (default both)
+  --parts cpu,swap-cost,swap   what to measure (default all three)
   --baseline REF        git ref measured the same way beside this tree (cpu part)
   --swap-connections N  connections of the load during the swap (default 4)
   --swap-batch N        texts per request of that load (default wrangler.toml's MAX_BATCH_TEXTS)
@@ -67,7 +69,7 @@ const baselineIndex = args.indexOf('--baseline');
 /** A git ref whose worker is measured the same way in the same run (e.g. main), for comparison. */
 const BASELINE = baselineIndex >= 0 ? args[baselineIndex + 1] : undefined;
 const partsIndex = args.indexOf('--parts');
-const PARTS = new Set(partsIndex >= 0 ? args[partsIndex + 1].split(',') : ['cpu', 'swap']);
+const PARTS = new Set(partsIndex >= 0 ? args[partsIndex + 1].split(',') : ['cpu', 'swap-cost', 'swap']);
 const REPO = 'bench/sentiment';
 /** The swap part's worker gets it, to read /health's details (the model's source). */
 const ADMIN_API_KEY = 'bench-admin-key-0123456789';
@@ -253,6 +255,57 @@ async function cpuPerRequest(outdir: string, wranglerToml = 'wrangler.toml') {
   }
 }
 
+/**
+ * What following the Hub costs the request that triggers a check: the isolate thread's CPU from
+ * the request until workerd is idle again (its `waitUntil` work included, which the platform
+ * counts toward the invocation), one request at a time, no other load: plain requests, due
+ * checks that find nothing new, and due checks that find a new version and swap to it.
+ */
+async function swapCost(outdir: string, scratch: string) {
+  const hub = await startLocalHub({ dir: join(scratch, 'hub-swap-cost'), token: TOKEN });
+  const { port, server, url } = await startWorkerd(outdir, { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1' }, false);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const body = JSON.stringify({ text: (await benchTexts()).single });
+  /** Main-thread CPU until it stops moving (50 µs per 100 ms). */
+  const settled = async () => {
+    let last = cpuMs(server.pid);
+    for (let i = 0; i < 100; i++) {
+      await sleep(100);
+      const now = cpuMs(server.pid);
+      if (now - last < 0.05) return now;
+      last = now;
+    }
+    return last;
+  };
+  const triggered = async () => {
+    const before = await settled();
+    const reply = await post(`${url}/v1/sentiment`, body, agent);
+    if (reply.status !== 200) throw new Error(`swap cost: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
+    return (await settled()) - before;
+  };
+  try {
+    await publishVersion(hub, REPO);
+    await portOpen(port, server, 60_000);
+    await triggered(); // loads the Hub's version
+    const rows: Record<'plain' | 'check_nothing_new' | 'check_and_swap', number[]> = { plain: [], check_nothing_new: [], check_and_swap: [] };
+    for (let i = 0; i < 3; i++) {
+      rows.plain.push(await triggered()); // right after a check: none is due
+      await sleep(1_100);
+      rows.check_nothing_new.push(await triggered());
+      await publishVersion(hub, REPO);
+      await sleep(1_100);
+      rows.check_and_swap.push(await triggered());
+    }
+    const result = Object.fromEntries(Object.entries(rows).map(([name, values]) => [name, { median: round(median(values)), max: round(Math.max(...values)) }]));
+    log(`CPU of the request that triggers it (waitUntil included), median: plain ${result.plain.median} ms, a check with nothing new ${result.check_nothing_new.median} ms, a check that swaps ${result.check_and_swap.median} ms`);
+    return result;
+  } finally {
+    agent.destroy();
+    await server.stop();
+    await hub.close();
+  }
+}
+
 async function swapUnderLoad(outdir: string, scratch: string) {
   const hub = await startLocalHub({ dir: join(scratch, 'hub'), token: TOKEN });
   const { port, inspector, server, url } = await startWorkerd(
@@ -357,14 +410,16 @@ try {
   }
   let swap = null;
   let swapError: string | undefined;
+  let cost = null;
   try {
+    cost = PARTS.has('swap-cost') ? await swapCost(outdir, scratch) : null;
     swap = PARTS.has('swap') ? await swapUnderLoad(outdir, scratch) : null;
   } catch (error) {
     // The CPU numbers above still stand: report them with the swap's failure.
     swapError = (error as Error).message;
     log(`swap under load FAILED: ${swapError}`);
   }
-  console.log(JSON.stringify({ ...cpu, constant_worker: constantWorker, swap_under_load: swap, swap_under_load_error: swapError, baseline }));
+  console.log(JSON.stringify({ ...cpu, constant_worker: constantWorker, swap_cpu_ms: cost, swap_under_load: swap, swap_under_load_error: swapError, baseline }));
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

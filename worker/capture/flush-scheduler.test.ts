@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHub, type LocalHub } from '../../trainer/local-hub/server';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { MemoryFlushLedger } from './flush-ledger';
 import { FlushScheduler, type FlushSchedulerOptions } from './flush-scheduler';
 import { flushOnce, type FlushResult, type HubTarget } from './hub-flusher';
@@ -40,16 +40,14 @@ function drain(buffer: SqliteRecordBuffer, max = 10): () => Promise<FlushResult>
 afterAll(() => buffers.forEach((b) => b.close()));
 
 describe('FlushScheduler against the local Hub', () => {
-  let hub: LocalHub;
+  const hub = useTestHub({ token: TOKEN });
   let dir: string;
   let n = 0;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'capture-sched-'));
-    hub = await startLocalHub({ dir, port: 0, token: TOKEN });
   });
   afterEach(() => hub.faults.clear());
   afterAll(async () => {
-    await hub.close();
     await rm(dir, { recursive: true, force: true });
   });
 

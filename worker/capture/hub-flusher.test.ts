@@ -4,26 +4,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHub, type LocalHub } from '../../trainer/local-hub/server';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { FlushError, flushOnce, type HubTarget } from './hub-flusher';
 import { readShards } from './hub.test-helpers';
 import { SqliteRecordBuffer } from '../adapter/node/sqlite-buffer';
 import { makeRecords } from './records.test-helpers';
 
 const TOKEN = 'hf_capture_test_secret_token';
-let hub: LocalHub;
+const hub = useTestHub({ token: TOKEN });
 let dir: string;
 let repoCounter = 0;
 const buffers: SqliteRecordBuffer[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'capture-flush-'));
-  hub = await startLocalHub({ dir: join(dir, 'hub'), port: 0, token: TOKEN });
 });
 afterEach(() => hub.faults.clear());
 afterAll(async () => {
   for (const b of buffers) b.close();
-  await hub.close();
   await rm(dir, { recursive: true, force: true });
 });
 

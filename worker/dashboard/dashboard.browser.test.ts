@@ -21,8 +21,7 @@ import { evaluateModel } from '../../trainer/evaluate/evaluate-model';
 import { historyLine } from '../../trainer/hub/history';
 import { commitHistory, publishFiles, readPublishedState } from '../../trainer/hub/model-repo';
 import { releaseFiles } from '../../trainer/hub/release';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { startTestHub, TOKEN } from '../../trainer/local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { holdoutMetrics } from '../../trainer/model/train-candidate';
 import { loadModelBytes } from '../../trainer/onnx/load-model';
 import { startNodeServer, type NodeServer } from '../adapter/node/server';
@@ -38,7 +37,7 @@ const ADMIN_KEY = 'dashboard-test-admin-key-0123';
 const hubSettings = () => ({ hubUrl: hub.url, accessToken: TOKEN });
 const quiet = () => {};
 
-let hub: LocalHub;
+const hub = useTestHub();
 let dir: string;
 let server: NodeServer;
 let capture: NodeCapture;
@@ -68,7 +67,6 @@ async function traffic(rows: readonly LabelledRow[], feedbackEvery: number) {
 describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dashboard-'));
-    hub = await startTestHub({ token: TOKEN });
     const shipped = { onnx: new Uint8Array(await readFile('worker/model/model.onnx')), manifest: JSON.parse(await readFile('worker/model/manifest.json', 'utf8')) };
     await publish(shipped.onnx, shipped.manifest, 'published by hand (trainer publish)');
 
@@ -130,7 +128,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await server?.close();
     await counters?.close();
     capture?.close();
-    await hub?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,18 +1,12 @@
 import { commit, downloadFile, listFiles } from '@huggingface/hub';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { startTestHub, TOKEN } from '../../trainer/local-hub/test-helpers';
+import { TOKEN, useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { pushSpace, spaceFiles } from './push-space';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-let hub: LocalHub;
+const hub = useTestHub();
 const quiet = () => {};
-
-beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
-});
-afterAll(async () => hub?.close());
 
 describe('pushSpace (the Node mirror on a Hugging Face Space)', () => {
   it('takes exactly what the Docker build needs', () => {

@@ -7,8 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SentimentModel } from '../../shared/sentiment-model';
 import { negateWeights } from '../../trainer/export/negate-weights';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { startNodeServer, type NodeServer } from '../adapter/node/server';
 import { ortNode } from '../../shared/ort/node';
 import { CanaryCheckError, checkCanaries } from './canary-check';
@@ -19,11 +18,10 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const REPO = 'team/sentiment-canaries';
 const ADMIN_KEY = 'canary-test-admin-key';
-let hub: LocalHub;
+const hub = useTestHub();
 let server: NodeServer;
 
 beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
   await publishVersion(hub, REPO); // v1: the shipped model
   server = await startNodeServer({
     port: 0,
@@ -37,8 +35,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await hub?.close();
-  if (hub) await removeDir(hub.dir);
 });
 
 const predict = async (text: string) =>

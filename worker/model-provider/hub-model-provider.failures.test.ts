@@ -3,28 +3,17 @@
  * failing Hub, backoff. Against the local hub through the real @huggingface/hub client.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { featurizerSpec } from '../../shared/featurizer/index';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, TOKEN, type Published, modelDownloads } from './hub.test-helpers';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, sha256, tinyModel, type Published, modelDownloads } from './hub.test-helpers';
 
 // Each test publishes the 8.4 MB model and creates ORT sessions: seconds on a busy 2-CPU machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 30_000 });
 
-let hub: LocalHub;
+const hub = useTestHub();
 let repoCount = 0;
 const newRepo = () => `acme/sentiment-${++repoCount}`;
-
-beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
-});
-
-afterAll(async () => {
-  await hub.close();
-  await removeDir(hub.dir);
-});
-
 
 describe('versions that must not serve', () => {
   const original = () => bundledModel().bytes;

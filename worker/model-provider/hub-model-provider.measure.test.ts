@@ -5,21 +5,11 @@
  * only grows, so it must start clean).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { hubProvider, publishVersion, TOKEN } from './hub.test-helpers';
+import { expect, it } from 'vitest';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
+import { hubProvider, publishVersion } from './hub.test-helpers';
 
-let hub: LocalHub;
-
-beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
-});
-
-afterAll(async () => {
-  await hub.close();
-  await removeDir(hub.dir);
-});
+const hub = useTestHub();
 
 // A measurement, not a regression test, and meaningless next to other test files: opt in with
 // MEASURE_MODEL_SWAP=1 npx vitest run --project node worker/model-provider/<this file>

@@ -10,9 +10,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
+import { expect, it } from 'vitest';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { hubProvider, TOKEN } from './hub.test-helpers';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,16 +25,7 @@ async function publishWithCli(repo: string): Promise<void> {
   );
 }
 
-let hub: LocalHub;
-
-beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
-});
-
-afterAll(async () => {
-  await hub.close();
-  await removeDir(hub.dir);
-});
+const hub = useTestHub();
 
 // ORT's wasm linear memory (what counts against a workerd isolate's 128 MB besides the JS heap):
 // caught when ORT instantiates its module, i.e. before the first session is created in this process.

@@ -3,30 +3,20 @@
  * versions published by the trainer's own publish code (worker/model re-stamped v1, v2, …).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
-import { bundledModel, hubProvider, publishVersion, requestsSince, TOKEN, modelDownloads } from './hub.test-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
+import { bundledModel, hubProvider, publishVersion, requestsSince, modelDownloads } from './hub.test-helpers';
 import { startModelCheckTimer } from './check-timer';
 import { memoryModelFileCache } from './model-file-cache';
 
 // Each test publishes the 8.4 MB model and creates ORT sessions: seconds on a busy 2-CPU machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 30_000 });
 
-let hub: LocalHub;
+const hub = useTestHub();
 let repoCount = 0;
 const newRepo = () => `acme/sentiment-${++repoCount}`;
 
 const TEXTS = ['I love this!', 'This is awful.', 'meh', 'not good at all', ''];
-
-beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
-});
-
-afterAll(async () => {
-  await hub.close();
-  await removeDir(hub.dir);
-});
 
 
 describe('where the model comes from', () => {

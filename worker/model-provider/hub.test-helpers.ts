@@ -10,7 +10,7 @@ import { exportOnnxModel } from '../../trainer/export/onnx-model';
 import { setModelVersion } from '../../trainer/export/set-model-version';
 import { renderModelCard } from '../../trainer/hub/model-card';
 import { publishFiles, readPublishedState } from '../../trainer/hub/model-repo';
-import { TOKEN } from '../../trainer/local-hub/test-helpers';
+import { TOKEN } from '../../trainer/local-hub/local-hub.test-helpers';
 import type { LocalHub } from '../../trainer/local-hub/server';
 import { ortNode } from '../../shared/ort/node';
 import { createHubModelProvider, type HubModelProvider, type HubModelProviderOptions } from './hub-model-provider';

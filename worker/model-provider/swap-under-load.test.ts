@@ -6,26 +6,16 @@
  * measures the whole isolate in workerd: worker/bench/workerd-limits.ts). Its own file, hence its
  * own process and a fresh wasm memory.
  */
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { LocalHub } from '../../trainer/local-hub/server';
-import { removeDir, startTestHub } from '../../trainer/local-hub/test-helpers';
+import { expect, it, vi } from 'vitest';
+import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { wasmMemoryBytes } from '../runtime/wasm-memory';
-import { bundledFiles, hubProvider, publishVersion, TOKEN } from './hub.test-helpers';
+import { bundledFiles, hubProvider, publishVersion } from './hub.test-helpers';
 import { loadVerifiedModel } from './load-verified-model';
 import { ortNode } from '../../shared/ort/node';
 
 const REPO = 'team/swap-under-load';
 const MiB = 2 ** 20;
-let hub: LocalHub;
-
-beforeAll(async () => {
-  hub = await startTestHub({ token: TOKEN });
-});
-
-afterAll(async () => {
-  await hub.close();
-  await removeDir(hub.dir);
-});
+const hub = useTestHub();
 
 it('swaps twice under load: no failed prediction, old sessions released at once, wasm memory flat after the first swap', async () => {
   const initial = { ...(await loadVerifiedModel(ortNode, await bundledFiles())), source: 'bundled', loadedAt: new Date() };

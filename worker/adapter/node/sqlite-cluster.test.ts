@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startLocalHub, type LocalHub } from '../../../trainer/local-hub/server';
+import { useTestHub } from '../../../trainer/local-hub/local-hub.test-helpers';
 import type { FlushOutcome } from '../../capture/flush-scheduler';
 import type { HubTarget } from '../../capture/hub-flusher';
 import { readShards } from '../../capture/hub.test-helpers';
@@ -17,15 +17,13 @@ import { SqliteRecordBuffer } from './sqlite-buffer';
 import { makeRecords } from '../../capture/records.test-helpers';
 
 const TOKEN = 'hf_cluster_test_token';
-let hub: LocalHub;
+const hub = useTestHub({ token: TOKEN });
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'capture-cluster-'));
-  hub = await startLocalHub({ dir: join(dir, 'hub'), port: 0, token: TOKEN });
 });
 afterAll(async () => {
-  await hub.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -102,7 +102,7 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: nu
 
 /** gunzip, stopping once the output passes `maxBytes` (returns the size reached), or 'corrupt'. */
 async function gunzipCapped(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array | number | 'corrupt'> {
-  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
   try {
     const inflated = await readUpTo(reader, maxBytes);
     if (typeof inflated === 'number') reader.cancel().catch(() => {});

@@ -10,7 +10,7 @@ import { cacheBody } from '../body-cache';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
 // Like Response.text() (UTF-8, BOM dropped), but invalid bytes are refused instead of becoming U+FFFD.
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** In a `u` regex a surrogate matches only when it is not half of a pair. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
