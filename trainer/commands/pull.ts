@@ -7,7 +7,7 @@ export const usage = `pull [--dataset-repo owner/name] [--out .data/dataset] [--
 
 export async function pullCommand(argv: string[]): Promise<void> {
   const { values, datasetRepo: repo, hub } = parseDatasetCommand(argv, { out: { type: 'string', default: '.data/dataset' } } as const, usage);
-  const pulled = await pullDataset(repo, hub, values.out, (message) => console.error(`[pull] ${message}`));
+  const pulled = await pullDataset({ ...hub, repo, dir: values.out, log: (message) => console.error(`[pull] ${message}`) });
   const records = await readDatasetRecords(values.out, pulled);
   console.log(
     JSON.stringify(

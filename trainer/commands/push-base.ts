@@ -12,6 +12,6 @@ export async function pushBaseCommand(argv: string[]): Promise<void> {
   const { values, datasetRepo: repo, hub } = parseDatasetCommand(argv, options, usage);
   if (!hub.accessToken) throw new UsageError('HF_TOKEN is not set: push-base writes to the dataset repo; set a write token (hf_…)');
   const config = await readRetrainConfig(values.config);
-  const result = await pushBase({ repo, hub, train: values.train ?? config.base.train, validation: values.validation ?? config.base.holdout, log: (message) => console.error(`[push-base] ${message}`) });
+  const result = await pushBase({ ...hub, repo, train: values.train ?? config.base.train, validation: values.validation ?? config.base.holdout, log: (message) => console.error(`[push-base] ${message}`) });
   console.log(JSON.stringify({ repo, ...result }, null, 2));
 }
