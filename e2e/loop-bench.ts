@@ -142,11 +142,12 @@ async function runScenario(scenario: Scenario, baseValidation: string) {
   try {
     const { bytes, manifest } = await bundledModel();
     shipped = `${manifest.version} (featurizer v${manifest.featurizer.version})`;
-    await publishFiles(modelRepo, settings, releaseFiles(modelRepo, bytes, manifest, await readPublishedState(modelRepo, settings), { reason: 'benchmark: the shipped model' }), null);
+    const files = releaseFiles(modelRepo, bytes, manifest, await readPublishedState({ ...settings, repo: modelRepo }), { reason: 'benchmark: the shipped model' });
+    await publishFiles({ ...settings, repo: modelRepo, files, parentCommit: null });
     const config = await readRetrainConfig();
     if (values['correction-weight']) config.correction_weight = Number(values['correction-weight']);
     if (values['class-balance']) config.class_balance = retrainConfigSchema.shape.class_balance.parse(values['class-balance']);
-    await timed('push_base', () => pushBase({ repo: datasetRepo, hub: settings, train: config.base.train, validation: config.base.holdout, log }));
+    await timed('push_base', () => pushBase({ ...settings, repo: datasetRepo, train: config.base.train, validation: config.base.holdout, log }));
     server = await startNodeServer({
       port: 0,
       hostname: '127.0.0.1',

@@ -101,7 +101,7 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     expect(await readFile(join(dir, 'step-summary.md'), 'utf8')).toContain('Promoted: v2 replaces v1');
     expect(run.stderr).toMatch(/── pull[\s\S]*── merge[\s\S]*── train[\s\S]*── evaluate[\s\S]*── publish/);
 
-    const published = await readPublishedState(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN });
+    const published = await readPublishedState({ repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN });
     expect(published.manifest!.version).toBe('v2');
     const waited = await waitForVersion('v2', 5 * CHECK_INTERVAL_MS);
     console.log(`the server reported v2 ${waited} ms after the retrain process exited (check interval ${CHECK_INTERVAL_MS} ms)`);

@@ -68,12 +68,13 @@ export class SentimentModel {
     this.coalesced = coalesce((texts: readonly string[]) => this.predict(texts), ort.nextTurn);
   }
 
-  /** Validates the model's metadata before paying for a session; throws ModelContractError. */
-  static async load(ort: OrtRuntime, bytes: Uint8Array): Promise<SentimentModel> {
-    const metadata = readModelMetadata(bytes);
+  /**
+   * Validates the model's metadata before paying for a session; throws ModelContractError.
+   * `contract`: the file's readModelContract(), when the caller has already read it.
+   */
+  static async load(ort: OrtRuntime, bytes: Uint8Array, contract: ModelContract = readModelContract(bytes)): Promise<SentimentModel> {
     const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
-    const featurizer = parseFeaturizerSpec(JSON.parse(metadata[METADATA_KEYS.featurizer]));
-    return new SentimentModel(ort, session, metadata[METADATA_KEYS.modelVersion], featurizer, metadata, LinearWeights.read(bytes));
+    return new SentimentModel(ort, session, contract.version, contract.featurizerSpec, contract.metadata, LinearWeights.read(bytes));
   }
 
   /** Row-major [texts.length, 3] probabilities, columns in LABELS order. */
@@ -142,8 +143,24 @@ export class SentimentModel {
   }
 }
 
+/** What a model file's metadata says, read and checked once (readModelContract). */
+export interface ModelContract {
+  version: string;
+  featurizerSpec: FeaturizerSpec;
+  /** All of the metadata. */
+  metadata: Record<string, string>;
+}
+
 /** Checks the metadata the contract requires; returns all of it. */
 export function readModelMetadata(bytes: Uint8Array): Record<string, string> {
+  return readModelContract(bytes).metadata;
+}
+
+/**
+ * Reads the model's metadata and checks what the contract requires: a version, the labels, and a
+ * featurizer this code implements. Throws ModelContractError. Needs no session.
+ */
+export function readModelContract(bytes: Uint8Array): ModelContract {
   let metadata: Record<string, string>;
   try {
     metadata = readOnnxMetadata(bytes);
@@ -155,12 +172,13 @@ export function readModelMetadata(bytes: Uint8Array): Record<string, string> {
   if (metadata[METADATA_KEYS.labels] !== JSON.stringify(LABELS)) {
     throw new ModelContractError(`model labels ${metadata[METADATA_KEYS.labels]} differ from ${JSON.stringify(LABELS)}`);
   }
+  let featurizerSpec: FeaturizerSpec;
   try {
-    parseFeaturizerSpec(JSON.parse(metadata[METADATA_KEYS.featurizer] ?? 'null'));
+    featurizerSpec = parseFeaturizerSpec(JSON.parse(metadata[METADATA_KEYS.featurizer] ?? 'null'));
   } catch (error) {
     throw new ModelContractError((error as Error).message);
   }
-  return metadata;
+  return { version, featurizerSpec, metadata };
 }
 
 /** One row of a batch: its ids (the low halves of the int64s) up to the padding. */

@@ -49,8 +49,8 @@ const settings = { hubUrl: hub.url, accessToken: TOKEN };
 try {
   // Production: the bundled default model, as the Hub's v1.
   const { bytes, manifest } = await bundledModel();
-  const files = releaseFiles('bench/model', bytes, manifest, await readPublishedState('bench/model', settings), { reason: 'benchmark fixture' });
-  await publishFiles('bench/model', settings, files, null);
+  const files = releaseFiles('bench/model', bytes, manifest, await readPublishedState({ ...settings, repo: 'bench/model' }), { reason: 'benchmark fixture' });
+  await publishFiles({ ...settings, repo: 'bench/model', files, parentCommit: null });
 
   const records = corrections(feedbackRows);
   for (let shard = 0; shard < 50; shard++) {

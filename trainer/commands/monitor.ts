@@ -21,8 +21,8 @@ export async function monitorCommand(argv: string[]): Promise<void> {
 
   // Same cache folder as retrain: shards pulled there are not downloaded again.
   const dir = datasetCacheDir(workDir, datasetRepo);
-  const records = await readDatasetRecords(dir, await pullDataset(datasetRepo, hub, dir, log));
-  const production = await productionModel(modelRepo, hub, await readPublishedState(modelRepo, hub));
+  const records = await readDatasetRecords(dir, await pullDataset({ ...hub, repo: datasetRepo, dir, log }));
+  const production = await productionModel({ ...hub, repo: modelRepo, published: await readPublishedState({ ...hub, repo: modelRepo }) });
   const session = await loadModelBytes(production.bytes);
   const alerts = await checkAlerts(session, records.feedback, config.alerts).finally(() => session.release());
 

@@ -3,6 +3,7 @@
  * which Hub) and `pipelineFlags` (retrain, monitor: both repos, the settings, where files go).
  * `trainer <command> --help` is answered by cli.ts before a command parses its flags.
  */
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { DEFAULT_RETRAIN_CONFIG, readRetrainConfig, type RetrainConfig } from '../retrain/retrain-config';
 import { UsageError } from './usage-error';
 import { type HubSettings, hubSettingsFromEnv } from '../../shared/settings';
@@ -14,6 +15,12 @@ export const datasetFlags = {
   'dataset-repo': { type: 'string', default: process.env.HF_DATASET_REPO },
   'hub-url': { type: 'string' },
 } as const;
+
+/** A dataset command's flags (`datasetFlags` and its own `options`): their values, the dataset repo (required) and the Hub. */
+export function parseDatasetCommand<O extends ParseArgsOptionsConfig>(argv: string[], options: O, usage: string) {
+  const { values } = parseArgs({ args: argv, options: { ...datasetFlags, ...options } });
+  return { values, ...datasetSettings(values as { [K in keyof typeof datasetFlags]?: string }, usage) };
+}
 
 /** The dataset repo (required) and the Hub to reach it. */
 export function datasetSettings(values: { [K in keyof typeof datasetFlags]?: string }, usage: string): { datasetRepo: string; hub: HubSettings } {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifestSchema } from '../../shared/manifest';
 import { releaseFiles } from '../hub/release';
-import { MODEL_FILES, publishFiles, readPublishedState, releaseContents } from '../hub/model-repo';
+import { MODEL_REPO_FILES } from '../../shared/hub-repos';
+import { publishFiles, readPublishedState, releaseContents } from '../hub/model-repo';
 import { UsageError } from './usage-error';
 import { hubSettingsFromEnv } from '../../shared/settings';
 
@@ -32,12 +33,12 @@ export async function publishCommand(argv: string[]): Promise<void> {
   if (!dir || !values.repo) throw new UsageError(`missing --model-dir or --repo (or HF_MODEL_REPO)\nusage: ${usage}`);
   const hub = hubSettingsFromEnv(process.env, values['hub-url']);
 
-  const bytes = new Uint8Array(await readFile(join(dir, MODEL_FILES.model)));
-  const local = manifestSchema.parse(JSON.parse(await readFile(join(dir, MODEL_FILES.manifest), 'utf8')));
+  const bytes = new Uint8Array(await readFile(join(dir, MODEL_REPO_FILES.model)));
+  const local = manifestSchema.parse(JSON.parse(await readFile(join(dir, MODEL_REPO_FILES.manifest), 'utf8')));
   if (sha256(bytes) !== local.sha256) throw new Error(`${dir}/model.onnx does not match its manifest's sha256: re-export the model`);
 
   log(`reading ${values.repo} on ${hub.hubUrl}`);
-  const published = await readPublishedState(values.repo, hub);
+  const published = await readPublishedState({ ...hub, repo: values.repo });
   const { model, manifest, card, history } = releaseFiles(values.repo, bytes, local, published, { reason: 'published by hand (trainer publish)' });
   const version = manifest.version;
 
@@ -54,7 +55,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
     console.log(JSON.stringify({ dry_run: true, ...plan }, null, 2));
     return;
   }
-  const sha = await publishFiles(values.repo, hub, { model, manifest, card, history }, published.sha);
+  const sha = await publishFiles({ ...hub, repo: values.repo, files: { model, manifest, card, history }, parentCommit: published.sha });
   log(`published ${version} as commit ${sha}`);
   console.log(JSON.stringify({ ...plan, commit: sha }, null, 2));
 }

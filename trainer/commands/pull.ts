@@ -1,21 +1,13 @@
 /** `pull`: the dataset repo's record shards at its head, into a local folder (with revision.json). */
-import { parseArgs } from 'node:util';
 import { pullDataset } from '../dataset/pull';
 import { readDatasetRecords } from '../dataset/records';
-import { datasetFlags, datasetSettings } from './pipeline-flags';
+import { parseDatasetCommand } from './pipeline-flags';
 
 export const usage = `pull [--dataset-repo owner/name] [--out .data/dataset] [--hub-url <url>]   (default HF_DATASET_REPO)`;
 
 export async function pullCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...datasetFlags,
-      out: { type: 'string', default: '.data/dataset' },
-    },
-  });
-  const { datasetRepo: repo, hub } = datasetSettings(values, usage);
-  const pulled = await pullDataset(repo, hub, values.out, (message) => console.error(`[pull] ${message}`));
+  const { values, datasetRepo: repo, hub } = parseDatasetCommand(argv, { out: { type: 'string', default: '.data/dataset' } } as const, usage);
+  const pulled = await pullDataset({ ...hub, repo, dir: values.out, log: (message) => console.error(`[pull] ${message}`) });
   const records = await readDatasetRecords(values.out, pulled);
   console.log(
     JSON.stringify(

@@ -1,10 +1,9 @@
 /** `self-label`: LLM labels for unlabelled low-confidence texts (see self-label/run-self-label.ts). */
-import { parseArgs } from 'node:util';
 import { PROVIDER_NAMES } from '../llm/providers';
 import { runSelfLabel } from '../self-label/run-self-label';
 import { DEFAULT_SELF_LABEL_CONFIG, readSelfLabelConfig, resolveEndpoint, selfLabelConfigSchema } from '../self-label/settings';
 import { selfLabelLines } from '../self-label/summary';
-import { datasetFlags, datasetSettings } from './pipeline-flags';
+import { parseDatasetCommand } from './pipeline-flags';
 import { UsageError } from './usage-error';
 
 export const usage = `self-label [--dataset-repo owner/name] [--hub-url <url>] [--config ${DEFAULT_SELF_LABEL_CONFIG}]
@@ -13,22 +12,18 @@ export const usage = `self-label [--dataset-repo owner/name] [--hub-url <url>] [
       (defaults: HF_DATASET_REPO, HF_ENDPOINT; tokens from HF_TOKEN and the provider's key variable, e.g. NVIDIA_API_KEY)`;
 
 export async function selfLabelCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...datasetFlags,
-      config: { type: 'string', default: DEFAULT_SELF_LABEL_CONFIG },
-      provider: { type: 'string' },
-      'base-url': { type: 'string' },
-      model: { type: 'string' },
-      'max-texts': { type: 'string' },
-      'max-requests': { type: 'string' },
-      'max-tokens': { type: 'string' },
-      'work-dir': { type: 'string', default: '.data/retrain' },
-      'dry-run': { type: 'boolean', default: false },
-    },
-  });
-  const { datasetRepo, hub } = datasetSettings(values, usage);
+  const options = {
+    config: { type: 'string', default: DEFAULT_SELF_LABEL_CONFIG },
+    provider: { type: 'string' },
+    'base-url': { type: 'string' },
+    model: { type: 'string' },
+    'max-texts': { type: 'string' },
+    'max-requests': { type: 'string' },
+    'max-tokens': { type: 'string' },
+    'work-dir': { type: 'string', default: '.data/retrain' },
+    'dry-run': { type: 'boolean', default: false },
+  } as const;
+  const { values, datasetRepo, hub } = parseDatasetCommand(argv, options, usage);
   const file = await readSelfLabelConfig(values.config);
   const int = (value: string | undefined, name: string) => {
     if (value === undefined) return undefined;

@@ -42,7 +42,7 @@ afterAll(async () => {
 describe('pullDataset', () => {
   it('copies every shard at the head revision, records it, and reads each record once', async () => {
     const out = join(dir, 'first');
-    const pulled = await pullDataset(REPO, { hubUrl: hub.url, accessToken: TOKEN }, out, quiet);
+    const pulled = await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, dir: out, log: quiet });
     expect(pulled.revision).toMatch(/^[0-9a-f]{40}$/);
     expect(pulled.files).toEqual(['feedback/2026/11/20/120000000-a.jsonl', 'feedback/2026/11/21/120000000-b.jsonl', 'low_confidence/2026/11/21/120000000-b.jsonl']);
     expect(await readPullManifest(out)).toEqual(pulled);
@@ -56,16 +56,29 @@ describe('pullDataset', () => {
 
   it('does not download a shard it already has (shards are never rewritten)', async () => {
     const out = join(dir, 'cached');
-    await pullDataset(REPO, { hubUrl: hub.url, accessToken: TOKEN }, out, quiet);
+    await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, dir: out, log: quiet });
     const downloads = hub.requests.count({ route: 'resolve' });
-    const again = await pullDataset(REPO, { hubUrl: hub.url, accessToken: TOKEN }, out, quiet);
+    const again = await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, dir: out, log: quiet });
     expect(again.files).toHaveLength(3);
     expect(hub.requests.count({ route: 'resolve' })).toBe(downloads);
     expect(JSON.parse(await readFile(join(out, 'revision.json'), 'utf8')).revision).toBe(again.revision);
   });
 
+  it('makes every Hub request through the fetch it is given', async () => {
+    const seen: string[] = [];
+    const fetchFn: typeof fetch = (input, init) => {
+      seen.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return fetch(input, init);
+    };
+    const before = hub.requests.count();
+    const pulled = await pullDataset({ repo: REPO, hubUrl: hub.url, accessToken: TOKEN, fetch: fetchFn, dir: join(dir, 'own-fetch'), log: quiet });
+    expect(pulled.files).toHaveLength(3);
+    expect(seen.filter((path) => path.includes('/resolve/')).length).toBeGreaterThanOrEqual(3);
+    expect(seen).toHaveLength(hub.requests.count() - before);
+  });
+
   it('treats a dataset repo that does not exist yet as "no feedback so far"', async () => {
-    const pulled = await pullDataset('team/nothing-yet', { hubUrl: hub.url, accessToken: TOKEN }, join(dir, 'none'), quiet);
+    const pulled = await pullDataset({ repo: 'team/nothing-yet', hubUrl: hub.url, accessToken: TOKEN, dir: join(dir, 'none'), log: quiet });
     expect(pulled).toMatchObject({ revision: null, files: [] });
   });
 });

@@ -10,9 +10,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { datasetInfo, downloadFile, listFiles, type RepoDesignation } from '@huggingface/hub';
 import { z } from 'zod';
-import { DATASET_RECORD_KINDS } from '../../shared/feedback-record';
-import { BASE_FILES } from './push-base';
-import { type HubSettings } from '../../shared/settings';
+import { DATASET_REPO_FILES, type HubAccess, type HubRepoParams } from '../../shared/hub-repos';
+
+const BASE_FILES = DATASET_REPO_FILES.base;
 
 export const PULL_MANIFEST = 'revision.json';
 
@@ -32,14 +32,22 @@ const DOWNLOAD_CONCURRENCY = 8;
 /** Where `retrain` and `monitor` keep a dataset repo's shards between runs. */
 export const datasetCacheDir = (workDir: string, repo: string) => join(workDir, 'dataset', repo.replace('/', '__'));
 
-/** `folders`: which top-level folders' JSONL files to copy (the record shards by default). */
-export async function pullDataset(repo: string, hub: HubSettings, dir: string, log: (message: string) => void, folders: readonly string[] = DATASET_RECORD_KINDS): Promise<PulledDataset> {
+export interface PullParams extends HubRepoParams {
+  /** Local folder the shards are copied into. */
+  dir: string;
+  log: (message: string) => void;
+  /** Which top-level folders' JSONL files to copy (the record shards by default). */
+  folders?: readonly string[];
+}
+
+export async function pullDataset({ repo, dir, log, folders = DATASET_REPO_FILES.recordFolders, ...access }: PullParams): Promise<PulledDataset> {
   const designation: RepoDesignation = { type: 'dataset', name: repo };
-  const revision = await headRevision(repo, hub);
+  const { hubUrl, accessToken, fetch } = access;
+  const revision = await headRevision(repo, access);
   const files: string[] = [];
   const baseOids = new Map<string, string>();
   if (revision) {
-    for await (const entry of listFiles({ repo: designation, revision, recursive: true, hubUrl: hub.hubUrl, accessToken: hub.accessToken })) {
+    for await (const entry of listFiles({ repo: designation, revision, recursive: true, hubUrl, accessToken, fetch })) {
       if (entry.type !== 'file') continue;
       if (folders.includes(entry.path.split('/')[0]) && entry.path.endsWith('.jsonl')) files.push(entry.path);
       else if (entry.path === BASE_FILES.train || entry.path === BASE_FILES.validation) baseOids.set(entry.path, entry.oid ?? revision);
@@ -49,7 +57,7 @@ export async function pullDataset(repo: string, hub: HubSettings, dir: string, l
   log(revision ? `${repo}@${revision.slice(0, 12)}: ${files.length} shards` : `${repo} does not exist yet: no feedback to pull`);
 
   const download = async (path: string, target: string) => {
-    const blob = await downloadFile({ repo: designation, path, revision: revision!, hubUrl: hub.hubUrl, accessToken: hub.accessToken });
+    const blob = await downloadFile({ repo: designation, path, revision: revision!, hubUrl, accessToken, fetch });
     if (!blob) throw new Error(`${path} is listed at ${revision} but could not be downloaded`);
     await mkdir(dirname(target), { recursive: true });
     // Written under a temporary name first: an interrupted pull never leaves half a file.
@@ -91,9 +99,9 @@ export async function readPullManifest(dir: string): Promise<PulledDataset> {
   return pulledDatasetSchema.parse(JSON.parse(await readFile(path, 'utf8')));
 }
 
-async function headRevision(repo: string, hub: HubSettings): Promise<string | null> {
+async function headRevision(repo: string, { hubUrl, accessToken, fetch }: HubAccess): Promise<string | null> {
   try {
-    const info = await datasetInfo({ name: repo, hubUrl: hub.hubUrl, accessToken: hub.accessToken, additionalFields: ['sha'] });
+    const info = await datasetInfo({ name: repo, hubUrl, accessToken, fetch, additionalFields: ['sha'] });
     const sha = (info as { sha?: string }).sha;
     if (!sha) throw new Error(`the Hub did not say which commit ${repo} is at`);
     return sha;

@@ -8,7 +8,8 @@ import { newFeedbackRecord } from '../../shared/feedback-record';
 import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { writeFeedbackShard } from '../retrain/test-fixtures';
 import { pullDataset } from './pull';
-import { BASE_FILES, pushBase } from './push-base';
+import { DATASET_REPO_FILES } from '../../shared/hub-repos';
+import { pushBase } from './push-base';
 
 const hub = useTestHub();
 let dir: string;
@@ -28,26 +29,26 @@ afterAll(async () => {
 
 describe('push-base', () => {
   it('uploads the base splits and a dataset card in one commit; pull then reads the base at that revision', async () => {
-    const pushed = await pushBase({ repo: REPO, hub: settings(), train: join(dir, 'train.csv'), validation: join(dir, 'val.csv') });
+    const pushed = await pushBase({ repo: REPO, ...settings(), train: join(dir, 'train.csv'), validation: join(dir, 'val.csv') });
     expect(pushed.rows).toEqual({ train: 3, validation: 1 });
 
     const card = await (await downloadFile({ repo: { type: 'dataset', name: REPO }, path: 'README.md', hubUrl: hub.url, accessToken: TOKEN }))!.text();
     const yaml = card.split('---')[1];
-    for (const line of ['license: other', '- en', '- text-classification', '- config_name: base', '- config_name: feedback', '- config_name: low_confidence', `    path: ${BASE_FILES.train}`, '    path: feedback/**/*.jsonl', '  - name: correct_label', '  - name: source']) {
+    for (const line of ['license: other', '- en', '- text-classification', '- config_name: base', '- config_name: feedback', '- config_name: low_confidence', `    path: ${DATASET_REPO_FILES.base.train}`, '    path: feedback/**/*.jsonl', '  - name: correct_label', '  - name: source']) {
       expect(yaml).toContain(line);
     }
     expect(card).toContain('This dataset holds user-submitted text');
 
     await writeFeedbackShard(REPO, settings(), [newFeedbackRecord({ text: 'meh', model_label: 'positive', correct_label: 'neutral' })]);
-    const pulled = await pullDataset(REPO, settings(), join(dir, 'pulled'), quiet);
+    const pulled = await pullDataset({ ...settings(), repo: REPO, dir: join(dir, 'pulled'), log: quiet });
     expect(pulled.files).toHaveLength(1);
     expect(await readFile(join(dir, 'pulled', pulled.base!.train), 'utf8')).toBe(await readFile(join(dir, 'train.csv'), 'utf8'));
     expect(await readFile(join(dir, 'pulled', pulled.base!.validation), 'utf8')).toBe(await readFile(join(dir, 'val.csv'), 'utf8'));
 
     // Pushed again with other content: the next pull reads the new files, not the cached ones.
     await writeFile(join(dir, 'train.csv'), 'text,label\nloved it,positive\n');
-    await pushBase({ repo: REPO, hub: settings(), train: join(dir, 'train.csv'), validation: join(dir, 'val.csv') });
-    const again = await pullDataset(REPO, settings(), join(dir, 'pulled'), quiet);
+    await pushBase({ repo: REPO, ...settings(), train: join(dir, 'train.csv'), validation: join(dir, 'val.csv') });
+    const again = await pullDataset({ ...settings(), repo: REPO, dir: join(dir, 'pulled'), log: quiet });
     expect(again.base!.train).not.toBe(pulled.base!.train);
     expect(again.base!.validation).toBe(pulled.base!.validation);
     expect(await readFile(join(dir, 'pulled', again.base!.train), 'utf8')).toBe('text,label\nloved it,positive\n');
@@ -55,8 +56,8 @@ describe('push-base', () => {
 
   it('refuses a CSV that would not load at retrain time, and a repo without a base pulls none', async () => {
     await writeFile(join(dir, 'bad.csv'), 'text,label\nhello,happy\n');
-    await expect(pushBase({ repo: 'team/other', hub: settings(), train: join(dir, 'bad.csv'), validation: join(dir, 'val.csv') })).rejects.toThrow(/happy/);
+    await expect(pushBase({ repo: 'team/other', ...settings(), train: join(dir, 'bad.csv'), validation: join(dir, 'val.csv') })).rejects.toThrow(/happy/);
     await writeFeedbackShard('team/no-base', settings(), [newFeedbackRecord({ text: 'meh', model_label: 'positive', correct_label: 'neutral' })]);
-    expect((await pullDataset('team/no-base', settings(), join(dir, 'no-base'), quiet)).base).toBeNull();
+    expect((await pullDataset({ ...settings(), repo: 'team/no-base', dir: join(dir, 'no-base'), log: quiet })).base).toBeNull();
   });
 });

@@ -6,14 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { commit, createRepo, type RepoDesignation } from '@huggingface/hub';
 import { parseLabelledCsv } from '../data/csv';
+import { DATASET_REPO_FILES, type HubRepoParams } from '../../shared/hub-repos';
 import { renderDatasetCard } from './dataset-card';
-import { type HubSettings } from '../../shared/settings';
 
-export const BASE_FILES = { train: 'base/train.csv', validation: 'base/validation.csv' } as const;
+const BASE_FILES = DATASET_REPO_FILES.base;
 
-export interface PushBaseOptions {
-  repo: string;
-  hub: HubSettings;
+export interface PushBaseOptions extends HubRepoParams {
   /** Local CSVs (text,label). */
   train: string;
   validation: string;
@@ -22,26 +20,27 @@ export interface PushBaseOptions {
   log?: (message: string) => void;
 }
 
-export async function pushBase({ repo, hub, train, validation, source = 'TweetEval sentiment (SemEval-2017 Task 4A, English tweets)', log = () => {} }: PushBaseOptions): Promise<{ commit: string; rows: { train: number; validation: number } }> {
-  if (!hub.accessToken) throw new Error('HF_TOKEN is not set: push-base writes to the dataset repo; set a write token (hf_…)');
+export async function pushBase({ repo, hubUrl, accessToken, fetch, train, validation, source = 'TweetEval sentiment (SemEval-2017 Task 4A, English tweets)', log = () => {} }: PushBaseOptions): Promise<{ commit: string; rows: { train: number; validation: number } }> {
+  if (!accessToken) throw new Error('HF_TOKEN is not set: push-base writes to the dataset repo; set a write token (hf_…)');
   const [trainText, validationText] = await Promise.all([readFile(train, 'utf8'), readFile(validation, 'utf8')]);
   // Parsed first: a file that would not load at retrain time is refused now.
   const rows = { train: parseLabelledCsv(trainText, train).length, validation: parseLabelledCsv(validationText, validation).length };
   const designation: RepoDesignation = { type: 'dataset', name: repo };
-  await createRepo({ repo: designation, hubUrl: hub.hubUrl, accessToken: hub.accessToken, private: true }).catch((error: { statusCode?: number }) => {
+  await createRepo({ repo: designation, hubUrl, accessToken, fetch, private: true }).catch((error: { statusCode?: number }) => {
     if (error.statusCode !== 409) throw error;
   });
   const card = renderDatasetCard({ repo, base: { train: { path: BASE_FILES.train, rows: rows.train }, validation: { path: BASE_FILES.validation, rows: rows.validation }, source } });
   log(`uploading ${BASE_FILES.train} (${rows.train} rows), ${BASE_FILES.validation} (${rows.validation} rows) and README.md to ${repo}`);
   const result = await commit({
     repo: designation,
-    hubUrl: hub.hubUrl,
-    accessToken: hub.accessToken,
+    hubUrl,
+    accessToken,
+    fetch,
     title: `Base dataset: ${rows.train} train, ${rows.validation} validation rows`,
     operations: [
       { operation: 'addOrUpdate', path: BASE_FILES.train, content: new Blob([trainText]) },
       { operation: 'addOrUpdate', path: BASE_FILES.validation, content: new Blob([validationText]) },
-      { operation: 'addOrUpdate', path: 'README.md', content: new Blob([card]) },
+      { operation: 'addOrUpdate', path: DATASET_REPO_FILES.card, content: new Blob([card]) },
     ],
   });
   const sha = result?.commit.oid;

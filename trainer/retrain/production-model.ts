@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { manifestSchema, type Manifest } from '../../shared/manifest';
+import type { HubRepoParams } from '../../shared/hub-repos';
 import { downloadModel, type PublishedState } from '../hub/model-repo';
-import { type HubSettings } from '../../shared/settings';
 
 const BUNDLED_MODEL_DIR = new URL('../../worker/model/', import.meta.url);
 
@@ -24,9 +24,10 @@ export async function bundledModel(): Promise<ProductionModel> {
   return { manifest, bytes, source: 'bundled' };
 }
 
-export async function productionModel(repo: string, hub: HubSettings, published: PublishedState): Promise<ProductionModel> {
+export async function productionModel({ published, ...params }: HubRepoParams & { published: PublishedState }): Promise<ProductionModel> {
+  const { repo } = params;
   if (!published.sha || !published.manifest) return bundledModel();
-  const bytes = await downloadModel(repo, hub, published.sha);
+  const bytes = await downloadModel({ ...params, revision: published.sha });
   if (createHash('sha256').update(bytes).digest('hex') !== published.manifest.sha256) {
     throw new Error(`${repo}@${published.sha.slice(0, 12)}: model.onnx does not match manifest.json's sha256; fix the model repo before retraining`);
   }

@@ -34,7 +34,7 @@ async function scenario() {
     goodCorrections = () => corrections(rows);
   }
   const options: RetrainOptions = { modelRepo, datasetRepo, hub: settings(), config, workDir: join(dir, `work-${id}`), log: () => {} };
-  const head = async () => (await readPublishedState(modelRepo, settings())).sha;
+  const head = async () => (await readPublishedState({ ...settings(), repo: modelRepo })).sha;
   return { modelRepo, datasetRepo, options, head };
 }
 
@@ -63,7 +63,7 @@ describe('retrain', () => {
     expect(feedback.change.macro_recall.low).toBeGreaterThan(0);
     expect(result.slices!.map((slice) => slice.slice)).toEqual(['base', 'feedback']);
     expect(result.canaries!.candidate.total).toBe(218);
-    const published = await readPublishedState(s.modelRepo, settings());
+    const published = await readPublishedState({ ...settings(), repo: s.modelRepo });
     expect(published.sha).not.toBe(before);
     expect(published.manifest).toMatchObject({ version: 'v2', parent_version: 'v1', training_data: { revision: result.dataset.revision } });
     expect(result.published).toEqual({ version: 'v2', commit: published.sha });
@@ -92,7 +92,7 @@ describe('retrain', () => {
     expect(result.decision!.rule).toBe('feedback-gain');
     expect(result.decision!.reason).toMatch(/^not promoted: rule feedback-gain: feedback slice \(\d+ texts\) macro-recall 0\.\d{4} vs 0\.\d{4}, change [+−]0\.\d{4} \[−0\.\d{4}, [+−]0\.\d{4}\] \(95% CI\); its lower bound must be above \+0\.0000$/);
     expect(renderSummary(result)).toContain('**blocked**');
-    const published = await readPublishedState(s.modelRepo, settings());
+    const published = await readPublishedState({ ...settings(), repo: s.modelRepo });
     expect(published.manifest!.version).toBe('v1');
     // Only metrics/history.jsonl changed: the candidate is on record, production is not.
     expect(published.sha).toBe(result.history_commit);
@@ -142,7 +142,7 @@ describe('retrain', () => {
     await expect(runRetrain(s.options)).rejects.toThrow();
     hub.faults.clear();
     expect(await s.head()).toBe(head);
-    expect((await readPublishedState(s.modelRepo, settings())).manifest!.version).toBe('v1');
+    expect((await readPublishedState({ ...settings(), repo: s.modelRepo })).manifest!.version).toBe('v1');
 
     const retry = await runRetrain(s.options);
     expect(retry.published?.version).toBe('v2');

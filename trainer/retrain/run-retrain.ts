@@ -11,12 +11,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCanaries, type CanaryReport } from '../../shared/canaries/run-canaries';
 import { DEFAULT_FEEDBACK_SOURCE } from '../../shared/feedback-record';
+import { DATASET_REPO_FILES } from '../../shared/hub-repos';
 import { labelIndex } from '../../shared/labels';
 import { nextModelVersion, type HoldoutMetrics } from '../../shared/manifest';
 import { parseLabelledCsv, writeLabelledCsv } from '../data/csv';
 import { mergeDataset, type HoldoutRow, type MergeReport } from '../dataset/merge';
 import { datasetCacheDir, pullDataset } from '../dataset/pull';
-import { BASE_FILES } from '../dataset/push-base';
 import { readDatasetRecords } from '../dataset/records';
 import { historyLine, parseHistory } from '../hub/history';
 import { commitHistory, publishFiles, readPublishedState } from '../hub/model-repo';
@@ -99,11 +99,11 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
 
   // 1. Pull the dataset at its head, and read what production is.
   const datasetDir = datasetCacheDir(workDir, datasetRepo);
-  const pulled = await step('pull', () => pullDataset(datasetRepo, hub, datasetDir, log));
+  const pulled = await step('pull', () => pullDataset({ ...hub, repo: datasetRepo, dir: datasetDir, log }));
   const records = await readDatasetRecords(datasetDir, pulled);
   if (records.invalid.length > 0) log(`skipped ${records.invalid.length} invalid lines, first: ${records.invalid[0]}`);
-  const published = await readPublishedState(modelRepo, hub);
-  const production = await productionModel(modelRepo, hub, published);
+  const published = await readPublishedState({ ...hub, repo: modelRepo });
+  const production = await productionModel({ ...hub, repo: modelRepo, published });
   log(`production: ${production.manifest.version} (${production.source})`);
   const productionSession = await loadModelBytes(production.bytes);
 
@@ -178,7 +178,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
     await writeFile(join(runDir, 'holdout.csv'), writeLabelledCsv(merged.holdout));
 
     // 3. Train the candidate (parity-checked and scored on the holdout by trainCandidate).
-    const holdoutName = `holdout: ${pulled.base ? `${datasetRepo}:${BASE_FILES.validation}` : config.base.holdout} + ${config.holdout.feedback_percent}% of feedback texts (${datasetRepo}@${pulled.revision?.slice(0, 12) ?? 'none'})`;
+    const holdoutName = `holdout: ${pulled.base ? `${datasetRepo}:${DATASET_REPO_FILES.base.validation}` : config.base.holdout} + ${config.holdout.feedback_percent}% of feedback texts (${datasetRepo}@${pulled.revision?.slice(0, 12) ?? 'none'})`;
     const candidate = await step('train', () =>
       trainCandidate(
         merged.train,
@@ -186,7 +186,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         {
           version: nextModelVersion(published.manifest?.version ?? null),
           parentVersion: production.manifest.version,
-          source: pulled.base ? `${datasetRepo} (${BASE_FILES.train} + feedback)` : `${config.base.train} + ${datasetRepo}`,
+          source: pulled.base ? `${datasetRepo} (${DATASET_REPO_FILES.base.train} + feedback)` : `${config.base.train} + ${datasetRepo}`,
           revision: pulled.revision,
           holdout: { name: holdoutName, rows: merged.holdout },
         },
@@ -223,7 +223,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         const promotion = promotionRecord(result.slices!, decision, config.gate.bootstrap.confidence, production.manifest.version);
         const files = releaseFiles(modelRepo, candidate.onnx, { ...candidate.manifest, promotion }, published, details);
         if (dryRun) return log(`dry run: would publish ${files.manifest.version} to ${modelRepo}`);
-        const commit = await publishFiles(modelRepo, hub, files, published.sha);
+        const commit = await publishFiles({ ...hub, repo: modelRepo, files, parentCommit: published.sha });
         result.published = { version: files.manifest.version, commit };
         log(`published ${files.manifest.version} to ${modelRepo} as commit ${commit}`);
         return;
@@ -234,7 +234,7 @@ export async function runRetrain(options: RetrainOptions): Promise<RetrainResult
         await writeFile(join(runDir, 'history.jsonl'), history);
         return log(`${modelRepo} does not exist yet, so the history line was written to ${runDir}/history.jsonl only`);
       }
-      result.history_commit = await commitHistory(modelRepo, hub, history, published.sha, `Record candidate (not promoted) trained at ${pulled.revision?.slice(0, 12) ?? 'base'}`);
+      result.history_commit = await commitHistory({ ...hub, repo: modelRepo, history, parentCommit: published.sha, title: `Record candidate (not promoted) trained at ${pulled.revision?.slice(0, 12) ?? 'base'}` });
       log(`recorded the candidate in metrics/history.jsonl (commit ${result.history_commit})`);
     });
     return await finish(result);

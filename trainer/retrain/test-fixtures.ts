@@ -44,9 +44,9 @@ export async function smallBaseConfig(dir: string, baseRows: number): Promise<Re
 export async function publishBaseModel(repo: string, hub: HubSettings, config: RetrainConfig): Promise<{ sha: string; onnx: Uint8Array }> {
   const rows = await readLabelledCsv(config.base.train);
   const candidate = await trainCandidate(rows, parseTrainingConfig(JSON.parse(await readFile(config.training_config, 'utf8'))), { version: 'v1', parentVersion: null, source: config.base.train, revision: null, holdout: { name: 'val', rows: await readLabelledCsv(VAL_CSV) } }, () => {});
-  const published = await readPublishedState(repo, hub);
+  const published = await readPublishedState({ ...hub, repo });
   const files = releaseFiles(repo, candidate.onnx, candidate.manifest, published, { reason: 'test fixture' });
-  return { sha: await publishFiles(repo, hub, files, published.sha), onnx: files.model };
+  return { sha: await publishFiles({ ...hub, repo, files, parentCommit: published.sha }), onnx: files.model };
 }
 
 /** The first `count` rows the model labels wrongly: what users send corrections for. */

@@ -75,13 +75,13 @@ export async function runSelfLabel(options: SelfLabelOptions): Promise<SelfLabel
 
   // 1. What the dataset repo holds, and which answers were paid for before.
   const datasetDir = datasetCacheDir(workDir, datasetRepo);
-  const pulled = await pullDataset(datasetRepo, hub, datasetDir, log);
+  const pulled = await pullDataset({ ...hub, repo: datasetRepo, dir: datasetDir, log });
   const records = await readDatasetRecords(datasetDir, pulled);
   const cache = new AnswerCache(config.cache_file);
   await cache.loadFile();
   if (pulled.revision) {
     const logsDir = join(workDir, 'self-label-answers', datasetRepo.replace('/', '__'));
-    await cache.loadLogs(logsDir, (await pullDataset(datasetRepo, hub, logsDir, log, [ANSWER_LOG_FOLDER])).files);
+    await cache.loadLogs(logsDir, (await pullDataset({ ...hub, repo: datasetRepo, dir: logsDir, log, folders: [ANSWER_LOG_FOLDER] })).files);
   }
   if (cache.invalidLines > 0) log(`skipped ${cache.invalidLines} unreadable answer-cache lines`);
 

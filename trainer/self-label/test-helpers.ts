@@ -46,6 +46,6 @@ export function testConfig(dir: string, baseUrl: string, overrides: Record<strin
 
 /** Everything in the dataset repo now, read back through the trainer's own reader (which validates every line). */
 export async function readBack(repo: string, hub: HubSettings, dir: string) {
-  const pulled = await pullDataset(repo, hub, dir, () => {});
+  const pulled = await pullDataset({ ...hub, repo, dir, log: () => {} });
   return readDatasetRecords(dir, pulled);
 }

@@ -12,7 +12,7 @@
 import type { CaptureRecord } from '../../shared/feedback-record';
 import type { FlushLedger } from './flush-ledger';
 import { FlushScheduler } from './flush-scheduler';
-import { FlushError, flushOnce } from './hub-flusher';
+import { FlushError, flushOnce, type FlushOptions, type FlushResult } from './hub-flusher';
 import type { RecordBuffer } from './record-buffer';
 import { type CaptureConfig } from '../../shared/settings';
 
@@ -34,12 +34,15 @@ export interface CaptureOptions {
    * append them together (one fsync for many requests on Node). Default: append at once.
    */
   acceptSoon?: (records: readonly CaptureRecord[]) => Promise<void>;
+  /** Passed on to `flush` (Hub calls). */
   fetch?: typeof fetch;
   now?: () => number;
+  /** What one flush does; default flushOnce (a commit to the dataset repo). Tests and runtimes may bring their own. */
+  flush?: (options: FlushOptions) => Promise<FlushResult>;
 }
 
 export function createCapture(options: CaptureOptions): Capture {
-  const { buffer, config } = options;
+  const { buffer, config, flush = flushOnce } = options;
   const hub = config.hub;
   const scheduler = new FlushScheduler({
     buffer,
@@ -52,7 +55,7 @@ export function createCapture(options: CaptureOptions): Capture {
     leaseMs: config.timeoutMs + 60_000,
     secrets: hub ? [hub.accessToken] : [],
     flush: hub
-      ? () => flushOnce({ buffer, hub, maxRecords: config.maxRecords, fetch: options.fetch, now: options.now, timeoutMs: config.timeoutMs })
+      ? () => flush({ buffer, hub, maxRecords: config.maxRecords, fetch: options.fetch, now: options.now, timeoutMs: config.timeoutMs })
       : async () => {
           throw new FlushError('capture is not configured: set HF_TOKEN and HF_DATASET_REPO (records are kept until then)', false);
         },

@@ -8,6 +8,7 @@
  * `maxCommitsPerHour` commits in any sliding hour (the Hub allows ~128/h per repo), nothing to
  * do, and a lease so two isolates sharing one D1 ledger never flush together.
  */
+import { backoffDelay } from '../../shared/backoff';
 import type { FlushResult } from './hub-flusher';
 import { emptyFlushState, MemoryFlushLedger, type FlushLedger, type FlushState } from './flush-ledger';
 import { describeError } from './redact';
@@ -190,11 +191,8 @@ export class FlushScheduler {
 
   /** "Equal jitter": half the exponential delay fixed, half random, so retries spread but never bunch at 0. */
   private backoff(failures: number): number {
-    const base = this.options.backoffBaseMs ?? 10_000;
-    const cap = this.options.backoffCapMs ?? 15 * 60_000;
-    const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 30));
-    const random = this.options.random ?? Math.random;
-    return Math.round(delay / 2 + (random() * delay) / 2);
+    const policy = { baseMs: this.options.backoffBaseMs ?? 10_000, capMs: this.options.backoffCapMs ?? 15 * 60_000, jitter: 0.5 };
+    return backoffDelay(failures, policy, this.options.random);
   }
 }
 

@@ -46,9 +46,9 @@ let browser: BrowserContext;
 
 /** Publishes `onnx` + `manifest` as the repo's next version through the trainer's release path (what `trainer publish` does). */
 async function publish(onnx: Uint8Array, manifest: unknown, reason: string) {
-  const published = await readPublishedState(REPO, hubSettings());
+  const published = await readPublishedState({ ...hubSettings(), repo: REPO });
   const files = releaseFiles(REPO, onnx, manifestSchema.parse(manifest), published, { reason, productionMetrics: published.manifest?.metrics ?? null });
-  await publishFiles(REPO, hubSettings(), files, published.sha);
+  await publishFiles({ ...hubSettings(), repo: REPO, files, parentCommit: published.sha });
 }
 
 const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
@@ -76,12 +76,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     const weak = await loadModelBytes(weakBytes);
     const weakMetrics = holdoutMetrics('datasets/tweeteval/val.csv', await evaluateModel(weak, holdout));
     await weak.release();
-    const state = await readPublishedState(REPO, hubSettings());
+    const state = await readPublishedState({ ...hubSettings(), repo: REPO });
     const production = state.manifest?.metrics;
     if (!production || !state.sha) throw new Error('v1 was not published');
     const reason = `not promoted: macro-recall ${weakMetrics.macro_recall.toFixed(4)} vs production ${production.macro_recall.toFixed(4)}`;
     const candidate = manifestSchema.parse({ ...JSON.parse(await readFile('worker/test/fixtures/test-model.manifest.json', 'utf8')), version: 'v2', metrics: weakMetrics, parent_version: 'v1' });
-    await commitHistory(REPO, hubSettings(), state.history + historyLine(candidate, { promoted: false, productionMetrics: production, reason }), state.sha, 'Record candidate (not promoted)');
+    await commitHistory({ ...hubSettings(), repo: REPO, history: state.history + historyLine(candidate, { promoted: false, productionMetrics: production, reason }), parentCommit: state.sha, title: 'Record candidate (not promoted)' });
 
     capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: 'team/sentiment-feedback' }), log: quiet });
     const monitoring = monitoringSettingsFromEnv({ ADMIN_API_KEY: ADMIN_KEY });

@@ -7,11 +7,12 @@
  * Lines are read for display, leniently: the trainer writes them (trainer/hub/history.ts) and may
  * add fields; what a line lacks shows as unknown, and a line that is not JSON is skipped.
  */
+import { MODEL_REPO_FILES } from '../../shared/hub-repos';
 import { HubFiles } from '../model-provider/hub-files';
 import { PUBLIC_HUB_URL } from '../../shared/hub-endpoint';
 import { type HubModelSettings } from '../../shared/settings';
 
-export const HISTORY_PATH = 'metrics/history.jsonl';
+const HISTORY_PATH = MODEL_REPO_FILES.history;
 
 /** What the dashboard shows of one line. */
 export interface HistoryEntry {

@@ -7,18 +7,14 @@
  * Every request gets a timeout, so a hanging Hub cannot hold a load forever.
  */
 import { downloadFile, fileDownloadInfo, modelInfo, type RepoDesignation } from '@huggingface/hub';
+import { MODEL_REPO_FILES, type HubRepoParams } from '../../shared/hub-repos';
 import { sha256Hex } from './load-verified-model';
 import { modelFileKey, type ModelFileCache } from './model-file-cache';
 
-export const MODEL_PATH = 'model.onnx';
-export const MANIFEST_PATH = 'manifest.json';
+const { model: MODEL_PATH, manifest: MANIFEST_PATH } = MODEL_REPO_FILES;
 
-export interface HubFilesOptions {
-  repo: string;
+export interface HubFilesOptions extends HubRepoParams {
   hubUrl: string;
-  accessToken?: string;
-  /** Default: the global fetch. */
-  fetch?: typeof fetch;
   /** Per request, body included. */
   timeoutMs: number;
   cache?: ModelFileCache;

@@ -261,7 +261,7 @@ describe('failures and backoff', () => {
     const repo = newRepo();
     hub.faults.down();
     try {
-      const provider = hubProvider(hub, repo, { checkIntervalMs: 10_000, maxBackoffMs: 60_000, backoffJitter: 0.5, random: () => 1, now: () => 0 });
+      const provider = hubProvider(hub, repo, { checkIntervalMs: 10_000, maxBackoffMs: 60_000, backoffJitter: 0.5, random: () => 0, now: () => 0 });
       await provider.current();
       expect(provider.msUntilNextCheck()).toBe(5_000);
       await provider.close();

@@ -60,7 +60,7 @@ export interface PublishOptions {
 export async function publishVersion(hub: LocalHub, repo: string, options: PublishOptions = {}): Promise<Published> {
   const settings = { hubUrl: hub.url, accessToken: TOKEN };
   const base = bundledModel();
-  const published = await readPublishedState(repo, settings);
+  const published = await readPublishedState({ ...settings, repo });
   const version = nextModelVersion(published.manifest?.version ?? null);
   const source = options.bytes ?? base.bytes;
   let model = options.restamp === false ? source : setModelVersion(source, version);
@@ -74,7 +74,7 @@ export async function publishVersion(hub: LocalHub, repo: string, options: Publi
   };
   if (options.tamper) ({ model, manifest } = options.tamper({ model, manifest }));
   const history = published.history + JSON.stringify({ version, promoted: true }) + '\n';
-  const sha = await publishFiles(repo, settings, { model, manifest, card: renderModelCard(manifest, repo), history }, published.sha);
+  const sha = await publishFiles({ ...settings, repo, files: { model, manifest, card: renderModelCard(manifest, repo), history }, parentCommit: published.sha });
   return { sha, version, manifest, bytes: model };
 }
 
