@@ -11,7 +11,12 @@ export interface DatasetCardInput {
 }
 
 const sizeCategory = (rows: number) => (rows < 1_000 ? 'n<1K' : rows < 10_000 ? '1K<n<10K' : rows < 100_000 ? '10K<n<100K' : rows < 1_000_000 ? '100K<n<1M' : 'n>1M');
-const labelFeature = (name: string) => `      - name: ${name}\n        dtype:\n          class_label:\n            names:\n${LABELS.map((l, i) => `              '${i}': ${l}`).join('\n')}`;
+
+type Feature = [name: string, dtype: string];
+const features = (...list: Feature[]) => list.map(([name, dtype]) => `  - name: ${name}\n    dtype: ${dtype}`).join('\n');
+// The fields every captured record starts and ends with (shared/feedback-record.ts).
+const RECORD_HEAD: Feature[] = [['id', 'string'], ['kind', 'string'], ['text', 'string']];
+const RECORD_TAIL: Feature[] = [['model_version', 'string'], ['timestamp', 'string'], ['source', 'string']];
 
 export function renderDatasetCard({ repo, base }: DatasetCardInput): string {
   return `---
@@ -50,10 +55,7 @@ configs:
 dataset_info:
 - config_name: base
   features:
-  - name: text
-    dtype: string
-  - name: label
-    dtype: string
+${features(['text', 'string'], ['label', 'string'])}
   splits:
   - name: train
     num_examples: ${base.train.rows}
@@ -61,50 +63,14 @@ dataset_info:
     num_examples: ${base.validation.rows}
 - config_name: feedback
   features:
-  - name: id
-    dtype: string
-  - name: kind
-    dtype: string
-  - name: text
-    dtype: string
-  - name: model_label
-    dtype: string
-  - name: correct_label
-    dtype: string
-  - name: confidence
-    dtype: float64
-  - name: model_version
-    dtype: string
-  - name: timestamp
-    dtype: string
-  - name: source
-    dtype: string
+${features(...RECORD_HEAD, ['model_label', 'string'], ['correct_label', 'string'], ['confidence', 'float64'], ...RECORD_TAIL)}
 - config_name: low_confidence
   features:
-  - name: id
-    dtype: string
-  - name: kind
-    dtype: string
-  - name: text
-    dtype: string
-  - name: label
-    dtype: string
-  - name: confidence
-    dtype: float64
+${features(...RECORD_HEAD, ['label', 'string'], ['confidence', 'float64'])}
   - name: scores
     struct:
-    - name: negative
-      dtype: float64
-    - name: neutral
-      dtype: float64
-    - name: positive
-      dtype: float64
-  - name: model_version
-    dtype: string
-  - name: timestamp
-    dtype: string
-  - name: source
-    dtype: string
+${LABELS.map((label) => `    - name: ${label}\n      dtype: float64`).join('\n')}
+${features(...RECORD_TAIL)}
 ---
 
 # ${repo}
