@@ -10,7 +10,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../shared/labels';
 import { startNodeServer, type NodeServer } from '../worker/adapter/node/server';
 import { startNodeCapture, type NodeCapture } from '../worker/adapter/node/capture';
 import { textKey } from '../trainer/data/clean';

@@ -7,7 +7,6 @@ import { featurizerDigest } from '../../shared/featurizer/digest';
 import { FEATURIZER_VERSIONS, featurizerSpec } from '../../shared/featurizer/index';
 import golden from '../../shared/featurizer/validation-digest.json';
 import { SentimentModel } from '../../shared/sentiment-model';
-import manifest from '../model/manifest.json';
 import modelBytes from '../model/model.onnx';
 import { ortWorkerd } from '../adapter/workerd/ort';
 import { worstExplanationError } from './explanation-check';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app';
 import { fixtureModelProvider } from '../../test/fixture-provider';
 import { openNodeCapture } from './capture';
-import { captureConfigFromEnv, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../../../shared/settings';
+import { captureConfigFromEnv, MONITORING_DEFAULTS } from '../../../shared/settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'capture-node-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
