@@ -23,12 +23,28 @@ export interface D1Like {
   batch(statements: D1StatementLike[]): Promise<unknown[]>;
 }
 
+/**
+ * Runs a schema's CREATE statements once per database per isolate, even if callers build a store
+ * per request. A failed run (D1 briefly unavailable) is not cached: the next call retries it.
+ */
+export function schemaOnce(statements: readonly string[]): (db: D1Like) => Promise<void> {
+  const ready = new WeakMap<D1Like, Promise<void>>();
+  return (db) => {
+    let created = ready.get(db);
+    if (!created) {
+      created = db.batch(statements.map((sql) => db.prepare(sql))).then(() => undefined);
+      created.catch(() => ready.delete(db));
+      ready.set(db, created);
+    }
+    return created;
+  };
+}
+
 /** D1 allows at most 100 bound parameters per statement. */
 const MAX_PARAMS = 100;
 const ROWS_PER_INSERT = Math.floor(MAX_PARAMS / 3);
 
-// One CREATE per database per isolate, even if callers build a buffer per request.
-const tablesReady = new WeakMap<D1Like, Promise<void>>();
+const createBufferTable = schemaOnce([CREATE_BUFFER_TABLE]);
 
 export class D1RecordBuffer implements RecordBuffer {
   constructor(private readonly db: D1Like) {}
@@ -78,16 +94,6 @@ export class D1RecordBuffer implements RecordBuffer {
   }
 
   private ready(): Promise<void> {
-    let ready = tablesReady.get(this.db);
-    if (!ready) {
-      ready = this.db
-        .prepare(CREATE_BUFFER_TABLE)
-        .run()
-        .then(() => undefined);
-      // A failed CREATE (D1 briefly unavailable) must be retried by the next call, not cached.
-      ready.catch(() => tablesReady.delete(this.db));
-      tablesReady.set(this.db, ready);
-    }
-    return ready;
+    return createBufferTable(this.db);
   }
 }

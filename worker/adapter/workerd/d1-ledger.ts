@@ -2,10 +2,10 @@
  * FlushLedger in D1, so that every isolate of the worker shares one rate-limit window, one
  * backoff and one lease (D1 serialises writes, so the conditional upsert below is atomic).
  */
-import type { D1Like } from './d1-buffer';
+import { schemaOnce, type D1Like } from './d1-buffer';
 import { ACQUIRE_LEASE, CREATE_LEDGER_TABLE as CREATE, LEDGER_TABLE as TABLE, parseFlushState, RELEASE_LEASE, SAVE_STATE, type FlushLedger, type FlushState } from '../../capture/flush-ledger';
 
-const tablesReady = new WeakMap<D1Like, Promise<void>>();
+const createLedgerTable = schemaOnce([CREATE]);
 
 export class D1FlushLedger implements FlushLedger {
   /** `name` separates ledgers sharing a database (one per dataset repo). */
@@ -41,15 +41,6 @@ export class D1FlushLedger implements FlushLedger {
   }
 
   private ready(): Promise<void> {
-    let ready = tablesReady.get(this.db);
-    if (!ready) {
-      ready = this.db
-        .prepare(CREATE)
-        .run()
-        .then(() => undefined);
-      ready.catch(() => tablesReady.delete(this.db));
-      tablesReady.set(this.db, ready);
-    }
-    return ready;
+    return createLedgerTable(this.db);
   }
 }

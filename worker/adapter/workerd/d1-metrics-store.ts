@@ -1,9 +1,9 @@
 /** MetricsStore on workerd: tables in the CAPTURE_DB D1 database, shared by every isolate. Created on first use. */
-import type { D1Like } from './d1-buffer';
+import { schemaOnce, type D1Like } from './d1-buffer';
 import type { MinuteCounts } from '../../metrics/counters';
 import { CREATE_METRICS_TABLES, ROLLUP, SERIES, toBucketCounts, UPSERT_MINUTE, upsertParams, type BucketCounts, type MetricsStore } from '../../metrics/metrics-store';
 
-const tablesReady = new WeakMap<D1Like, Promise<void>>();
+const createMetricsTables = schemaOnce(CREATE_METRICS_TABLES);
 
 export class D1MetricsStore implements MetricsStore {
   readonly kind = 'd1';
@@ -30,12 +30,6 @@ export class D1MetricsStore implements MetricsStore {
   }
 
   private ready(): Promise<void> {
-    let ready = tablesReady.get(this.db);
-    if (!ready) {
-      ready = this.db.batch(CREATE_METRICS_TABLES.map((sql) => this.db.prepare(sql))).then(() => undefined);
-      ready.catch(() => tablesReady.delete(this.db));
-      tablesReady.set(this.db, ready);
-    }
-    return ready;
+    return createMetricsTables(this.db);
   }
 }
