@@ -15,16 +15,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadVerifiedModel } from '../model-provider/load-verified-model';
 import { ortNode } from '../../shared/ort/node';
+import { exitOnHelp } from './lib/cli';
 import { benchTexts } from './lib/texts';
 
-const { values } = parseArgs({
-  options: { model: { type: 'string', multiple: true }, rounds: { type: 'string', default: '10' }, seconds: { type: 'string', default: '1' }, help: { type: 'boolean' } },
-});
 const usage = 'usage: tsx worker/bench/compare-models.ts --model <dir> --model <other dir> [--rounds 10] [--seconds 1]';
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+exitOnHelp(usage);
+const { values } = parseArgs({
+  options: { model: { type: 'string', multiple: true }, rounds: { type: 'string', default: '10' }, seconds: { type: 'string', default: '1' } },
+});
 const dirs = values.model ?? [];
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);

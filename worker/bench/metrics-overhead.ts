@@ -20,17 +20,15 @@ import { MinuteCounters } from '../metrics/counters';
 import { createStaticModelProvider } from '../model-provider/model-provider';
 import { startNodeMetrics } from '../adapter/node/metrics';
 import { ortNode } from '../../shared/ort/node';
+import { exitOnHelp } from './lib/cli';
 import { benchTexts } from './lib/texts';
 import { INTAKE_DEFAULTS, MONITORING_DEFAULTS, SERVING_DEFAULTS } from '../../shared/settings';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '80' }, 'round-ms': { type: 'string', default: '250' }, help: { type: 'boolean', short: 'h' } } });
-if (values.help) {
-  console.log(`usage: npm run bench:metrics [-- --rounds 80] [--round-ms 250]
+exitOnHelp(`usage: npm run bench:metrics [-- --rounds 80] [--round-ms 250]
 
 CPU per POST /v1/sentiment through app.fetch with the monitoring counters off and on, in alternating
 rounds; prints one JSON object (µs per request per variant and their ratio).`);
-  process.exit(0);
-}
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '80' }, 'round-ms': { type: 'string', default: '250' } } });
 const rounds = Number(values.rounds);
 const roundMs = Number(values['round-ms']);
 if (!(rounds >= 2 && rounds <= 1000 && roundMs >= 50 && roundMs <= 60_000)) throw new Error('--rounds must be 2–1000 and --round-ms 50–60000');
