@@ -6,8 +6,6 @@
  * precompiled module instead. workerd needs this (it compiles wasm only at upload); on Node it
  * lets the compile start with the process, off the main thread (shared/ort/node.ts).
  */
-import { withInstantiateHook } from '../../worker/runtime/wasm-memory';
-
 interface OrtWasmEnv {
   env: { wasm: { wasmBinary?: ArrayBufferLike | Uint8Array } };
 }
@@ -18,11 +16,19 @@ export function precompiledWasm(ort: OrtWasmEnv, module: () => Promise<WebAssemb
   ort.env.wasm.wasmBinary = placeholder;
   return async (run) => {
     const compiled = await module();
+    const original = WebAssembly.instantiate as Instantiate;
     // Emscripten passes wasmBinary on as new Uint8Array(wasmBinary): a view of the placeholder.
-    return withInstantiateHook(run, (source, imports, original) =>
+    const instantiate: Instantiate = (source, imports) =>
       ArrayBuffer.isView(source) && source.buffer === placeholder
         ? original(compiled, imports).then((instance) => ({ instance, module: compiled }))
-        : undefined,
-    );
+        : original(source, imports);
+    WebAssembly.instantiate = instantiate as typeof WebAssembly.instantiate;
+    try {
+      return await run();
+    } finally {
+      WebAssembly.instantiate = original as typeof WebAssembly.instantiate;
+    }
   };
 }
+
+type Instantiate = (source: unknown, imports?: WebAssembly.Imports) => Promise<unknown>;

@@ -144,7 +144,6 @@ export function nodeProcessSettingsFromEnv(env: SettingsEnv) {
     /** null: CAPTURE_DB_PATH=off. */
     captureDbPath: e.CAPTURE_DB_PATH === 'off' ? null : e.CAPTURE_DB_PATH,
     trustProxyHops: e.TRUST_PROXY_HOPS,
-    memoryReportS: e.MEMORY_REPORT_S,
   };
 }
 

@@ -103,7 +103,6 @@ export const node = z.object({
     meaning: "The feedback buffer's SQLite file, also holding the counters (Docker: `/data/capture.sqlite`); `off` disables capture",
   }),
   TRUST_PROXY_HOPS: doc(int(0, 10, 0), { default: '`0`', meaning: 'Proxies in front that append to `X-Forwarded-For` (the Docker image sets 1)' }),
-  MEMORY_REPORT_S: doc(number(0, 3_600, 0), { default: '`0`', meaning: 'Seconds between memory log lines; `0` = none' }),
 });
 
 /** The README's groups, in its order. */

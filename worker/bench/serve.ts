@@ -211,6 +211,8 @@ const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
 /** The code's default cap: wrangler.toml's Free-plan cap would refuse the batch of 100. */
 const BENCH_MAX_BATCH_TEXTS = '256';
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+/** Preloaded into the Node servers: their isolate's memory, reported from outside the product. */
+const MEMORY_PROBE = new URL('./memory-probe.ts', import.meta.url).pathname;
 
 /**
  * The Node server as production starts it (the Dockerfile: its esbuild bundle under plain `node`),
@@ -220,7 +222,8 @@ const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 let nodeBundle: string | undefined;
 function nodeStartArgs(): { command: string; args: string[] } {
   nodeBundle ??= buildNodeBundle(REPO_ROOT, `${REPO_ROOT}node_modules/.cache/bench-serve`);
-  return { command: process.execPath, args: [...dockerfileNodeFlags(REPO_ROOT), nodeBundle] };
+  // The memory probe (memory-probe.ts) rides along as a preload; cluster workers inherit it.
+  return { command: process.execPath, args: [...dockerfileNodeFlags(REPO_ROOT), '--import', MEMORY_PROBE, nodeBundle] };
 }
 
 function nodeClassify(_pid: number, args: string[], depth: number): string {
@@ -249,13 +252,14 @@ function nodeSpec(id: 'node-1' | 'node-2', processes: number, scratch: string): 
       const { command, args } = nodeStartArgs();
       // Low-confidence capture stays on (it is part of serving), into a throw-away SQLite file:
       // the default .data/capture.sqlite is the checkout's real buffer. MODEL_DIR as in the
-      // Dockerfile (the bundle does not sit beside worker/model); a memory line every second.
+      // Dockerfile (the bundle does not sit beside worker/model); a memory line every second from
+      // the probe nodeStartArgs() preloads.
       const env = serverEnv({
         PORT: String(port),
         WEB_CONCURRENCY: String(processes),
         CAPTURE_DB_PATH: join(scratch, `${id}-capture.sqlite`),
         MODEL_DIR: 'worker/model',
-        MEMORY_REPORT_S: '1',
+        BENCH_MEMORY_REPORT_S: '1',
       });
       return spawnGroup(command, args, { env });
     },

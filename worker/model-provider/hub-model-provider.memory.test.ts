@@ -13,6 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { hubProvider, TOKEN } from './hub.test-helpers';
+// ORT's wasm linear memory (what counts against a workerd isolate's 128 MB besides the JS heap):
+// noted by the probe when ORT instantiates its module, i.e. before the first session here.
+import { wasmMemoryBytes } from '../bench/memory-probe';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,21 +30,6 @@ async function publishWithCli(repo: string): Promise<void> {
 
 const hub = useTestHub();
 
-// ORT's wasm linear memory (what counts against a workerd isolate's 128 MB besides the JS heap):
-// caught when ORT instantiates its module, i.e. before the first session is created in this process.
-const wasmMemories: WebAssembly.Memory[] = [];
-const instantiate = WebAssembly.instantiate;
-WebAssembly.instantiate = (async (...args: Parameters<typeof WebAssembly.instantiate>) => {
-  const result = (await (instantiate as (...a: unknown[]) => Promise<unknown>)(...args)) as WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance;
-  const instance = 'instance' in result ? result.instance : result;
-  // The threaded build imports its memory; other builds export it.
-  const imported = Object.values((args[1] ?? {}) as Record<string, Record<string, unknown>>).flatMap((module) => Object.values(module ?? {}));
-  for (const value of [...Object.values(instance.exports), ...imported]) {
-    if (value instanceof WebAssembly.Memory && !wasmMemories.includes(value)) wasmMemories.push(value);
-  }
-  return result;
-}) as typeof WebAssembly.instantiate;
-
 const MB = 1024 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
 type Reading = Record<'rss' | 'heapUsed' | 'external' | 'arrayBuffers' | 'wasm', number>;
@@ -49,7 +37,7 @@ async function memory(): Promise<Reading> {
   await sleep(100);
   gc?.();
   const m = process.memoryUsage();
-  const wasm = wasmMemories.reduce((sum, memory) => sum + memory.buffer.byteLength, 0);
+  const wasm = wasmMemoryBytes();
   return { rss: m.rss / MB, heapUsed: m.heapUsed / MB, external: m.external / MB, arrayBuffers: m.arrayBuffers / MB, wasm: wasm / MB };
 }
 const round = (x: Reading) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Math.round(v * 10) / 10]));

@@ -8,7 +8,8 @@
  */
 import { expect, it, vi } from 'vitest';
 import { useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
-import { wasmMemoryBytes } from '../runtime/wasm-memory';
+// Before the first session: the probe notes ORT's wasm memory when ORT instantiates its module.
+import { wasmMemoryBytes } from '../bench/memory-probe';
 import { bundledFiles, hubProvider, publishVersion } from './hub.test-helpers';
 import { loadVerifiedModel } from './load-verified-model';
 import { ortNode } from '../../shared/ort/node';

@@ -5,7 +5,7 @@
  *
  * Environment: every variable of shared/settings/ (the README's Configuration table): the
  * serving, capture, model repo and monitoring groups as on workerd plus the Node server's own
- * (PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, TRUST_PROXY_HOPS, MEMORY_REPORT_S).
+ * (PORT, HOST, WEB_CONCURRENCY, MODEL_DIR, CAPTURE_DB_PATH, TRUST_PROXY_HOPS).
  */
 import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
@@ -31,7 +31,6 @@ import { warmUpModel } from '../../model-provider/warm-up';
 import { openNodeCapture } from './capture';
 import { EXIT_INVALID_SETTINGS } from './cluster';
 import { stdoutLogger } from './buffered-logger';
-import { startMemoryReport } from '../../runtime/memory-report';
 import { ortNode } from '../../../shared/ort/node';
 import { modelHistoryFor } from '../../dashboard/model-history';
 import type { Metrics } from '../../metrics/metrics';
@@ -195,8 +194,6 @@ export interface NodeSettings {
   capture: { path: string; config: CaptureConfig } | null;
   hubModel: HubModelSettings;
   monitoring: MonitoringSettings;
-  /** Seconds between memory log lines; 0: none. */
-  memoryReportS: number;
   trustProxyHops: number;
 }
 
@@ -213,7 +210,6 @@ export function nodeSettingsFromEnv(env: SettingsEnv): NodeSettings {
     capture: node.captureDbPath === null ? null : { path: node.captureDbPath, config: captureConfigFromEnv(env) },
     hubModel: hubModelSettingsFromEnv(env),
     monitoring: monitoringSettingsFromEnv(env),
-    memoryReportS: node.memoryReportS,
     trustProxyHops: node.trustProxyHops,
   };
 }
@@ -256,7 +252,6 @@ export async function serveFromEnv(): Promise<void> {
     process.exit(EXIT_INVALID_SETTINGS);
   });
   log('info', { msg: `listening on ${server.url}`, url: server.url, pid: process.pid, capture: capture ? settings.capture!.path : opened ? 'unavailable' : 'off' });
-  if (settings.memoryReportS > 0) startMemoryReport(log, settings.memoryReportS);
   const stop = () => {
     const exit = () => {
       const done = () => {

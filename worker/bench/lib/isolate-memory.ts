@@ -1,8 +1,8 @@
 /**
  * What the serving isolate itself holds (not the process's RSS): V8's heap, memory outside it
  * and ORT's wasm memory.
- *  - Node: the server logs runtime/memory-report.ts lines (MEMORY_REPORT_S); the latest per
- *    process is kept as they stream by.
+ *  - Node: the memory probe preloaded into the server (../memory-probe.ts, BENCH_MEMORY_REPORT_S)
+ *    writes lines to its stdout; the latest per process is kept as they stream by.
  *  - workerd: through the inspector (see workerdMemoryProbe).
  */
 import type { Spawned } from './procs';
@@ -14,7 +14,7 @@ export interface IsolateMemoryProbe {
   snapshot(): Promise<Record<string, MemorySnapshot>>;
 }
 
-/** Node: the server must run with MEMORY_REPORT_S set. */
+/** Node: the server must run with the memory probe preloaded and BENCH_MEMORY_REPORT_S set. */
 export function nodeMemoryProbe(server: Spawned): IsolateMemoryProbe {
   const latest: Record<string, MemorySnapshot> = {};
   let partial = '';
@@ -58,7 +58,7 @@ export function workerdMemoryProbe(inspectorPort: number): IsolateMemoryProbe {
             heap_total_mib: mib(heapTotal),
             array_buffers_mib: mib(arrayBuffers),
             wasm_memory_mib: mib(wasm),
-            // As on Node (runtime/memory-report.ts): the heap V8 has committed, not just what is live.
+            // As on Node (memory-probe.ts): the heap V8 has committed, not just what is live.
             isolate_total_mib: mib(heapTotal + arrayBuffers + wasm),
           },
         };
