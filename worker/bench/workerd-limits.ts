@@ -4,11 +4,15 @@
  * `workerd-limits`; alone: `node --import tsx worker/bench/workerd-limits.ts [--requests 300]`).
  *
  *  1. Start-up: spawn → port open (wall), and workerd's CPU until it is idle, all threads and the
- *     isolate's thread alone: process start, script parse and the global scope (ORT + the bundled
- *     model's session), an upper bound of the latter; beside a baseline ref, the difference is it.
- *  2. The first request after the isolate started (`POST /v1/sentiment`): its CPU.
+ *     isolate's thread alone: process start, script parse, ORT's wasm module and the global scope
+ *     (ORT + the bundled model's session, the warm-up). The global scope is reported as the
+ *     isolate thread's start-up beyond that of a worker that answers a constant (workerd's own
+ *     start): an upper bound, since that includes the script's parse and the wasm module's.
+ *  2. The first request after the isolate started (`POST /v1/sentiment`): its CPU, beside the
+ *     constant worker's first and second (most of its first is the process's first HTTP request).
  *  3. CPU per request, one request at a time (keep-alive), for GET /health, one tweet and batches
- *     of 16, 32, 64 and 256 tweets: p50 / p99 / max.
+ *     of 16, 32, 64 and 256 tweets: p50 / p99 / max; this tree, the baseline and the constant
+ *     worker take turns request by request, so the machine's load falls on each alike.
  *  4. What following the Hub costs the request that triggers a version check, `waitUntil`
  *     included: a check that finds nothing new, and one that downloads and swaps in a new version.
  *  5. A hot swap under load: a local Hub stand-in, the worker following it (HF_MODEL_REPO), a load
@@ -42,7 +46,9 @@ import { workerdBinary } from './lib/workerd';
 exitOnHelp(`
 node --import tsx worker/bench/workerd-limits.ts [options]   the deploy bundle against the Workers Free plan's limits
 
-  --requests N          requests per endpoint for CPU per request (default 300)
+  --requests N          requests per endpoint and server for CPU per request (default 1000: p99 is
+                        then the 11th largest)
+  --warmup-requests N   requests per endpoint and server before those (default 50)
   --launches N          fresh workerd processes for start-up and the first request (default 3)
   --parts cpu,swap-cost,swap   what to measure (default all three)
   --baseline REF        git ref measured the same way beside this tree (cpu part)
@@ -59,7 +65,8 @@ const option = (name: string, fallback: number) => {
   if (!(value > 0)) throw new Error(`${name} must be a positive number`);
   return value;
 };
-const REQUESTS = option('--requests', 300);
+const REQUESTS = option('--requests', 1000);
+const WARMUP = option('--warmup-requests', 50);
 const LAUNCHES = option('--launches', 3);
 const SWAP_CONNECTIONS = option('--swap-connections', 4);
 // The swap's load sends batches of the size wrangler.toml lets through (its Free-plan cap).
@@ -168,17 +175,20 @@ async function launch(outdir: string, firstBody: string, wranglerToml: string) {
 }
 
 /**
- * workerd's own share of a first request: a worker that answers a constant, in a fresh workerd,
- * measured the same way. Most of it is the process's first HTTP request, which an isolate
- * started in a long-running production process does not pay.
+ * workerd's own share: a worker that answers a constant, in a fresh workerd, measured the same
+ * way: its start-up (process and an empty isolate) and its first and second requests. Most of the
+ * first is the process's first HTTP request. The last process is kept for the per-request rows.
  */
-async function constantWorkerFirstRequest(scratch: string, firstBody: string) {
+async function constantWorker(scratch: string, firstBody: string) {
+  // It reads nothing of the request: what is left is workerd's own share of one.
   const dir = join(scratch, 'constant-worker');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'index.js'), 'export default { fetch() { return Response.json({ status: "ok" }); } };\n');
   const { date, flags } = await readWranglerToml();
   const firsts: number[] = [];
   const seconds: number[] = [];
+  const startups: number[] = [];
+  let kept: { server: Spawned; url: string } | undefined;
   for (let i = 0; i < LAUNCHES; i++) {
     const port = await freePort();
     await writeFile(
@@ -192,6 +202,7 @@ const worker :Workerd.Worker = (modules = [(name = "index.js", esModule = embed 
     try {
       await portOpen(port, server, 60_000);
       await idle(server.pid);
+      startups.push(cpuMs(server.pid));
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       for (const into of [firsts, seconds]) {
         const before = cpuMs(server.pid);
@@ -200,59 +211,80 @@ const worker :Workerd.Worker = (modules = [(name = "index.js", esModule = embed 
       }
       agent.destroy();
     } finally {
-      await server.stop();
+      if (i < LAUNCHES - 1) await server.stop();
+      else kept = { server, url: `http://127.0.0.1:${port}` };
     }
   }
-  log(`a worker answering a constant: first request ${median(firsts).toFixed(2)} ms of CPU, second ${median(seconds).toFixed(2)} ms`);
-  return { first_request_cpu_ms: round(median(firsts)), second_request_cpu_ms: round(median(seconds)) };
+  log(`a worker answering a constant: start-up ${median(startups).toFixed(0)} ms of CPU (isolate thread), first request ${median(firsts).toFixed(2)} ms, second ${median(seconds).toFixed(2)} ms`);
+  return {
+    result: { startup_main_thread_cpu_ms: round(median(startups), 1), first_request_cpu_ms: round(median(firsts)), second_request_cpu_ms: round(median(seconds)) },
+    kept: kept!,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function cpuPerRequest(outdir: string, wranglerToml = 'wrangler.toml') {
-  const { single } = await benchTexts();
-  const singleBody = JSON.stringify({ text: single });
+/** Start-up and first request on fresh processes; the last process is kept for the per-request rows. */
+async function startupAndFirstRequest(outdir: string, wranglerToml = 'wrangler.toml') {
+  const singleBody = JSON.stringify({ text: (await benchTexts()).single });
   const launches = [];
   for (let i = 0; i < LAUNCHES; i++) {
     const l = await launch(outdir, singleBody, wranglerToml);
     launches.push(l);
     if (i < LAUNCHES - 1) await l.server.stop();
   }
-  const { server, url, agent } = launches.at(-1)!;
-  try {
-    const endpoints: { name: string; path: string; body?: string }[] = [
-      { name: 'health', path: '/health' },
-      { name: 'single', path: '/v1/sentiment', body: singleBody },
-    ];
-    for (const n of BATCHES) endpoints.push({ name: `batch_${n}`, path: '/v1/sentiment/batch', body: JSON.stringify({ texts: await firstTweets(n) }) });
-    const perEndpoint: Record<string, ReturnType<typeof percentiles> & { background_p50: number }> = {};
-    for (const e of endpoints) {
-      for (let i = 0; i < 30; i++) await post(`${url}${e.path}`, e.body, agent); // warm-up
-      const samples: number[] = [];
-      const background: number[] = [];
-      for (let i = 0; i < REQUESTS; i++) {
-        const [main0, all0] = [cpuMs(server.pid), cpuMs(server.pid, false)];
-        const reply = await post(`${url}${e.path}`, e.body, agent);
-        if (reply.status !== 200) throw new Error(`${e.name}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
-        const main = cpuMs(server.pid) - main0;
-        samples.push(main);
-        background.push(cpuMs(server.pid, false) - all0 - main);
-      }
-      perEndpoint[e.name] = { ...percentiles(samples), background_p50: round(median(background)) };
-      log(`${e.name}: CPU per request p50 ${perEndpoint[e.name].p50} ms, p99 ${perEndpoint[e.name].p99} ms (background threads p50 ${perEndpoint[e.name].background_p50} ms)`);
-    }
-    agent.destroy();
-    return {
+  const { server, url } = launches.at(-1)!;
+  return {
+    result: {
       launches: launches.map((l) => ({ ready_ms: round(l.readyMs, 1), startup_cpu_ms: round(l.startupCpuMs, 1), startup_main_thread_cpu_ms: round(l.startupMainMs, 1), first_request_cpu_ms: round(l.firstRequestCpuMs) })),
       startup_main_thread_cpu_ms: round(median(launches.map((l) => l.startupMainMs)), 1),
       ready_ms: round(median(launches.map((l) => l.readyMs)), 1),
       startup_cpu_ms: round(median(launches.map((l) => l.startupCpuMs)), 1),
       first_request_cpu_ms: round(median(launches.map((l) => l.firstRequestCpuMs))),
-      cpu_ms_per_request: perEndpoint,
-    };
+    },
+    kept: { server, url },
+  };
+}
+
+type Percentiles = ReturnType<typeof percentiles> & { background_p50: number };
+
+/**
+ * CPU per request, one request at a time (keep-alive), the servers taking turns request by
+ * request, so the machine's load at any moment falls on all of them alike.
+ */
+async function cpuPerRequest(servers: { name: string; server: Spawned; url: string }[]) {
+  const { single } = await benchTexts();
+  const endpoints: { name: string; path: string; body?: string }[] = [
+    { name: 'health', path: '/health' },
+    { name: 'single', path: '/v1/sentiment', body: JSON.stringify({ text: single }) },
+  ];
+  for (const n of BATCHES) endpoints.push({ name: `batch_${n}`, path: '/v1/sentiment/batch', body: JSON.stringify({ texts: await firstTweets(n) }) });
+  const agents = servers.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const out: Record<string, Record<string, Percentiles>> = Object.fromEntries(servers.map((s) => [s.name, {}]));
+  try {
+    for (const e of endpoints) {
+      for (const [k, s] of servers.entries()) for (let i = 0; i < WARMUP; i++) await post(`${s.url}${e.path}`, e.body, agents[k]);
+      const samples = servers.map(() => [] as number[]);
+      const background = servers.map(() => [] as number[]);
+      for (let i = 0; i < REQUESTS; i++) {
+        for (const [k, { server, url, name }] of servers.entries()) {
+          const [main0, all0] = [cpuMs(server.pid), cpuMs(server.pid, false)];
+          const reply = await post(`${url}${e.path}`, e.body, agents[k]);
+          if (reply.status !== 200) throw new Error(`${name} ${e.name}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
+          const main = cpuMs(server.pid) - main0;
+          samples[k].push(main);
+          background[k].push(cpuMs(server.pid, false) - all0 - main);
+        }
+      }
+      for (const [k, { name }] of servers.entries()) {
+        out[name][e.name] = { ...percentiles(samples[k]), background_p50: round(median(background[k])) };
+      }
+      log(`${e.name}: CPU per request p50 / p99 ms: ${servers.map(({ name }) => `${name} ${out[name][e.name].p50} / ${out[name][e.name].p99}`).join(', ')}`);
+    }
   } finally {
-    await server.stop();
+    for (const agent of agents) agent.destroy();
   }
+  return out;
 }
 
 /**
@@ -392,21 +424,41 @@ async function swapUnderLoad(outdir: string, scratch: string) {
 }
 
 const scratch = await mkdtemp(join(tmpdir(), 'bench-workerd-limits-'));
+const kept: Spawned[] = [];
 try {
   const outdir = join(scratch, 'bundle');
   await buildBundle(outdir);
-  const cpu = PARTS.has('cpu') ? await cpuPerRequest(outdir) : null;
-  const constantWorker = PARTS.has('cpu') ? await constantWorkerFirstRequest(scratch, JSON.stringify({ text: (await benchTexts()).single })) : null;
+  let cpu = null;
+  let constant = null;
   let baseline = null;
-  if (BASELINE && PARTS.has('cpu')) {
-    // The ref's tree beside this one, sharing node_modules, built and measured the same way.
-    const tree = join(scratch, 'baseline');
-    await mkdir(tree);
-    await promisify(execFile)('sh', ['-c', `git archive ${JSON.stringify(BASELINE)} | tar -x -C ${JSON.stringify(tree)}`]);
-    await symlink(join(process.cwd(), 'node_modules'), join(tree, 'node_modules'));
-    await buildBundle(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'));
-    log(`baseline ${BASELINE}:`);
-    baseline = { ref: BASELINE, ...(await cpuPerRequest(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'))) };
+  if (PARTS.has('cpu')) {
+    const mine = await startupAndFirstRequest(outdir);
+    kept.push(mine.kept.server);
+    const servers = [{ name: 'tree', ...mine.kept }];
+    const k = await constantWorker(scratch, JSON.stringify({ text: (await benchTexts()).single }));
+    kept.push(k.kept.server);
+    let theirs = null;
+    if (BASELINE) {
+      // The ref's tree beside this one, sharing node_modules, built and measured the same way.
+      const tree = join(scratch, 'baseline');
+      await mkdir(tree);
+      await promisify(execFile)('sh', ['-c', `git archive ${JSON.stringify(BASELINE)} | tar -x -C ${JSON.stringify(tree)}`]);
+      await symlink(join(process.cwd(), 'node_modules'), join(tree, 'node_modules'));
+      await buildBundle(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'));
+      log(`baseline ${BASELINE}:`);
+      theirs = await startupAndFirstRequest(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'));
+      kept.push(theirs.kept.server);
+      servers.push({ name: 'baseline', ...theirs.kept });
+    }
+    servers.push({ name: 'constant', ...k.kept });
+    const perRequest = await cpuPerRequest(servers);
+    for (const server of kept.splice(0)) await server.stop();
+    // The isolate thread's start-up beyond an empty worker's: the script's parse and the global scope.
+    const globalScope = (startupMain: number) => round(startupMain - k.result.startup_main_thread_cpu_ms, 1);
+    cpu = { ...mine.result, global_scope_cpu_ms: globalScope(mine.result.startup_main_thread_cpu_ms), cpu_ms_per_request: perRequest.tree };
+    constant = { ...k.result, cpu_ms_per_request: perRequest.constant };
+    if (theirs) baseline = { ref: BASELINE, ...theirs.result, global_scope_cpu_ms: globalScope(theirs.result.startup_main_thread_cpu_ms), cpu_ms_per_request: perRequest.baseline };
+    log(`global scope (isolate thread's start-up beyond an empty worker's): ${cpu.global_scope_cpu_ms} ms${baseline ? `, baseline ${baseline.global_scope_cpu_ms} ms` : ''}`);
   }
   let swap = null;
   let swapError: string | undefined;
@@ -419,7 +471,8 @@ try {
     swapError = (error as Error).message;
     log(`swap under load FAILED: ${swapError}`);
   }
-  console.log(JSON.stringify({ ...cpu, constant_worker: constantWorker, swap_cpu_ms: cost, swap_under_load: swap, swap_under_load_error: swapError, baseline }));
+  console.log(JSON.stringify({ ...cpu, constant_worker: constant, swap_cpu_ms: cost, swap_under_load: swap, swap_under_load_error: swapError, baseline }));
 } finally {
+  for (const server of kept) await server.stop();
   await rm(scratch, { recursive: true, force: true });
 }
