@@ -10,24 +10,20 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeServer, type NodeServer } from '../worker/adapter/node/server';
-import { startNodeCapture, type NodeCapture } from '../worker/adapter/node/capture';
+import { startCapturingServer, type CapturingServer } from '../worker/adapter/node/capturing-server.test-helpers';
 import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readPublishedState } from '../trainer/hub/model-repo';
 import type { RetrainResult } from '../trainer/retrain/run-retrain';
 import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/test-fixtures';
-import { captureConfigFromEnv } from '../shared/settings';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';
 const CHECK_INTERVAL_MS = 2_000;
-const quiet = () => {};
 
 const hub = useTestHub();
 let dir: string;
 let configPath: string;
-let server: NodeServer;
-let capture: NodeCapture;
+let node: CapturingServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'e2e-'));
@@ -36,29 +32,21 @@ beforeAll(async () => {
   await writeFile(configPath, JSON.stringify(config));
   await publishBaseModel(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN }, config);
 
-  capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: DATASET_REPO }), log: quiet });
-  server = await startNodeServer({
-    port: 0,
-    hostname: '127.0.0.1',
-    log: quiet,
-    config: { logRequests: false },
-    intake: { feedbackRatePerMinute: 0 },
-    capture: capture.capture,
+  node = await startCapturingServer({
+    hubUrl: hub.url,
+    token: TOKEN,
+    dir,
+    datasetRepo: DATASET_REPO,
     hubModel: { repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN, checkIntervalMs: CHECK_INTERVAL_MS },
   });
 }, 120_000);
 
 afterAll(async () => {
-  await server?.close();
-  capture?.close();
+  await node?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-const post = async (path: string, body: unknown) => {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-};
-const servingVersion = async () => ((await (await fetch(`${server.url}/health`)).json()) as { version: string | null }).version;
+const servingVersion = async () => ((await (await fetch(`${node.server.url}/health`)).json()) as { version: string | null }).version;
 /** Polls /health until it reports `version`; returns how long that took. */
 async function waitForVersion(version: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -77,19 +65,16 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     for (let i = 0; i < texts.length && corrected < 600; i += 50) {
       await Promise.all(
         texts.slice(i, i + 50).map(async ({ text, label }) => {
-          const prediction = await post('/v1/sentiment', { text });
+          const prediction = await node.post('/v1/sentiment', { text });
           expect(prediction.status).toBe(200);
           if (prediction.body.label === label || corrected >= 600) return;
           corrected++;
-          const feedback = await post('/v1/feedback', { text, model_label: prediction.body.label, correct_label: label, confidence: prediction.body.confidence, model_version: prediction.body.model_version, source: 'e2e-app' });
+          const feedback = await node.post('/v1/feedback', { text, model_label: prediction.body.label, correct_label: label, confidence: prediction.body.confidence, model_version: prediction.body.model_version, source: 'e2e-app' });
           expect(feedback.status).toBe(202);
         }),
       );
     }
-    for (let i = 0; i < 50 && (await capture.capture.buffer.depth()) > 0; i++) {
-      if ((await capture.capture.scheduler.maybeFlush('schedule')).status !== 'flushed') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(await capture.capture.buffer.depth()).toBe(0);
+    expect(await node.flushAll()).toBe(0);
 
     const run = await spawnTrainer(['retrain', '--config', configPath, '--work-dir', join(dir, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
       HF_TOKEN: TOKEN,
@@ -107,7 +92,7 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     console.log(`the server reported v2 ${waited} ms after the retrain process exited (check interval ${CHECK_INTERVAL_MS} ms)`);
     // One check interval, plus the time that check takes to download and load the new model (generous: CI machines are loaded).
     expect(waited).toBeLessThan(CHECK_INTERVAL_MS + 5_000);
-    expect((await post('/v1/sentiment', { text: 'what a great day' })).body.model_version).toBe('v2');
+    expect((await node.post('/v1/sentiment', { text: 'what a great day' })).body.model_version).toBe('v2');
 
     const result = JSON.parse(await readFile(join(run.stdout.match(/Files: `([^`]+)`/)![1], 'result.json'), 'utf8')) as RetrainResult;
     expect(result.merge!.feedback.records).toBe(600);
