@@ -6,10 +6,10 @@
  *  3. `trainer retrain` runs as its own process, as the weekly workflow runs it;
  *  4. a better candidate is published, and the running server serves it within one check interval.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../shared/test/temp-dir.test-helpers';
 import { startCapturingServer, type CapturingServer } from '../worker/adapter/node/capturing-server.test-helpers';
 import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readPublishedState } from '../trainer/hub/model-repo';
@@ -21,21 +21,20 @@ const DATASET_REPO = 'team/sentiment-feedback';
 const CHECK_INTERVAL_MS = 2_000;
 
 const hub = useTestHub();
-let dir: string;
+const tmp = useTempDir('e2e-');
 let configPath: string;
 let node: CapturingServer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'e2e-'));
-  const config = await smallBaseConfig(dir, 1500);
-  configPath = join(dir, 'retrain.json');
+  const config = await smallBaseConfig(tmp.path, 1500);
+  configPath = join(tmp.path, 'retrain.json');
   await writeFile(configPath, JSON.stringify(config));
   await publishBaseModel(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN }, config);
 
   node = await startCapturingServer({
     hubUrl: hub.url,
     token: TOKEN,
-    dir,
+    dir: tmp.path,
     datasetRepo: DATASET_REPO,
     hubModel: { repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN, checkIntervalMs: CHECK_INTERVAL_MS },
   });
@@ -43,7 +42,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await node?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const servingVersion = async () => ((await (await fetch(`${node.server.url}/health`)).json()) as { version: string | null }).version;
@@ -76,14 +74,14 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     }
     expect(await node.flushAll()).toBe(0);
 
-    const run = await spawnTrainer(['retrain', '--config', configPath, '--work-dir', join(dir, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
+    const run = await spawnTrainer(['retrain', '--config', configPath, '--work-dir', join(tmp.path, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
       HF_TOKEN: TOKEN,
-      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+      GITHUB_STEP_SUMMARY: join(tmp.path, 'step-summary.md'),
     }).done;
     expect(run.code, run.stderr).toBe(0);
     console.log(run.stdout);
     expect(run.stdout).toContain('Promoted: v2 replaces v1');
-    expect(await readFile(join(dir, 'step-summary.md'), 'utf8')).toContain('Promoted: v2 replaces v1');
+    expect(await readFile(join(tmp.path, 'step-summary.md'), 'utf8')).toContain('Promoted: v2 replaces v1');
     expect(run.stderr).toMatch(/── pull[\s\S]*── merge[\s\S]*── train[\s\S]*── evaluate[\s\S]*── publish/);
 
     const published = await readPublishedState({ repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN });

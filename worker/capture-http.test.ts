@@ -3,12 +3,11 @@
  * real @huggingface/hub client, and the local Hub stand-in (trainer/local-hub) as the dataset repo.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../shared/test/temp-dir.test-helpers';
 import { useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readShards } from './capture/hub.test-helpers';
 import { startNodeServer, type NodeServer } from './adapter/node/server';
@@ -18,19 +17,12 @@ import { captureConfigFromEnv, MONITORING_DEFAULTS } from '../shared/settings';
 const quiet = () => {};
 const TOKEN = 'hf_capture_http_test';
 const hub = useTestHub({ token: undefined });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'capture-http-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('capture-http-');
 
 let serial = 0;
 const ADMIN_KEY = 'capture-http-admin-key';
 /** A server + capture on its own SQLite file and dataset repo. */
-async function start(env: Record<string, string> = {}, path = join(dir, `buffer-${++serial}.sqlite`)) {
+async function start(env: Record<string, string> = {}, path = join(tmp.path, `buffer-${++serial}.sqlite`)) {
   const repo = `acme/feedback-${serial}-${Date.now()}`;
   const config = captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: repo, FLUSH_BACKOFF_BASE_S: '0.01', FLUSH_BACKOFF_CAP_S: '0.05', ...env });
   const node: NodeCapture = startNodeCapture({ path, config, log: quiet });
@@ -109,7 +101,7 @@ describe('feedback over HTTP into the dataset repo', () => {
   }, 60_000);
 
   it('loses nothing when the server is killed (SIGKILL) between the 202s and a flush; a restart on the same file delivers it all', async () => {
-    const path = join(dir, 'crash.sqlite');
+    const path = join(tmp.path, 'crash.sqlite');
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./adapter/node/main.ts', import.meta.url))], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,11 +10,11 @@
  * installs it): skipped without it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../shared/test/temp-dir.test-helpers';
 import { manifestSchema } from '../../shared/manifest';
 import { readLabelledCsv, type LabelledRow } from '../../trainer/data/csv';
 import { evaluateModel } from '../../trainer/evaluate/evaluate-model';
@@ -37,7 +37,7 @@ const hubSettings = () => ({ hubUrl: hub.url, accessToken: TOKEN });
 const quiet = () => {};
 
 const hub = useTestHub();
-let dir: string;
+const tmp = useTempDir('dashboard-');
 let node: CapturingServer;
 let counters: NodeMetrics;
 let browser: BrowserContext;
@@ -63,7 +63,6 @@ async function traffic(rows: readonly LabelledRow[], feedbackEvery: number) {
 
 describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dashboard-'));
     const shipped = { onnx: new Uint8Array(await readFile('worker/model/model.onnx')), manifest: JSON.parse(await readFile('worker/model/manifest.json', 'utf8')) };
     await publish(shipped.onnx, shipped.manifest, 'published by hand (trainer publish)');
 
@@ -81,11 +80,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await commitHistory({ ...hubSettings(), repo: REPO, history: state.history + historyLine(candidate, { promoted: false, productionMetrics: production, reason }), parentCommit: state.sha, title: 'Record candidate (not promoted)' });
 
     const monitoring = monitoringSettingsFromEnv({ ADMIN_API_KEY: ADMIN_KEY });
-    counters = startNodeMetrics({ path: join(dir, 'capture.sqlite'), settings: monitoring, lowConfidenceThreshold: 0.55, log: quiet });
+    counters = startNodeMetrics({ path: join(tmp.path, 'capture.sqlite'), settings: monitoring, lowConfidenceThreshold: 0.55, log: quiet });
     node = await startCapturingServer({
       hubUrl: hub.url,
       token: TOKEN,
-      dir,
+      dir: tmp.path,
       datasetRepo: 'team/sentiment-feedback',
       metrics: counters.metrics,
       monitoring,
@@ -105,7 +104,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await traffic(holdout.slice(120, 200), 4);
     expect((await node.capture.capture.scheduler.maybeFlush('schedule')).status).toBe('flushed');
 
-    const userDataDir = join(dir, 'chromium-profile');
+    const userDataDir = join(tmp.path, 'chromium-profile');
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
@@ -121,7 +120,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await browser?.close();
     await node?.close();
     await counters?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('shows the numbers /v1/metrics returns, the promotion and the history, and saves a screenshot', async () => {
