@@ -34,7 +34,7 @@ beforeAll(async () => {
   node = await startCapturingServer({
     hubUrl: hub.url,
     token: TOKEN,
-    dir: tmp.path,
+    capturePath: join(tmp.path, 'capture.sqlite'),
     datasetRepo: DATASET_REPO,
     hubModel: { repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN, checkIntervalMs: CHECK_INTERVAL_MS },
   });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   texts = (await tweetEvalTrain()).slice(1500, 2700);
   llm = await startLocalLlm({ truth: new Map(texts.map((r) => [textKey(r.text), r.label])), wrongRate: 0.3, errorModel: 'mixed', seed: 'e2e' });
 
-  node = await startCapturingServer({ hubUrl: hub.url, token: TOKEN, dir: tmp.path, datasetRepo: DATASET_REPO, intake: { lowConfidenceMaxPerMinute: 0 } });
+  node = await startCapturingServer({ hubUrl: hub.url, token: TOKEN, capturePath: join(tmp.path, 'capture.sqlite'), datasetRepo: DATASET_REPO, intake: { lowConfidenceMaxPerMinute: 0 } });
 }, 120_000);
 
 afterAll(async () => {

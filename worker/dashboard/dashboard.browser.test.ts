@@ -84,7 +84,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     node = await startCapturingServer({
       hubUrl: hub.url,
       token: TOKEN,
-      dir: tmp.path,
+      capturePath: join(tmp.path, 'capture.sqlite'),
       datasetRepo: 'team/sentiment-feedback',
       metrics: counters.metrics,
       monitoring,

@@ -1,10 +1,9 @@
 /** A Node server with a capture, as the loop tests run it: on a free loopback port, quiet, its buffer flushing to a dataset repo. */
-import { join } from 'node:path';
 import { captureConfigFromEnv } from '../../../shared/settings';
 import { startNodeCapture, type NodeCapture } from './capture';
 import { startNodeServer, type NodeServer, type NodeServerOptions } from './server';
 
-export interface CapturingServer {
+export interface CapturingServer extends AsyncDisposable {
   server: NodeServer;
   capture: NodeCapture;
   /** POSTs JSON; the answer's status and parsed body. */
@@ -16,9 +15,20 @@ export interface CapturingServer {
 
 const quiet = () => {};
 
-/** The buffer is `<dir>/capture.sqlite`; feedback is not rate-limited; `options` add to or replace the server's. */
-export async function startCapturingServer({ hubUrl, token, dir, datasetRepo, ...options }: { hubUrl: string; token: string; dir: string; datasetRepo: string } & NodeServerOptions): Promise<CapturingServer> {
-  const capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hubUrl, HF_TOKEN: token, HF_DATASET_REPO: datasetRepo }), log: quiet });
+interface CapturingServerOptions extends NodeServerOptions {
+  hubUrl: string;
+  token: string;
+  datasetRepo: string;
+  /** The SQLite buffer's file. */
+  capturePath: string;
+  /** More capture settings (FLUSH_…), as environment variables. */
+  captureEnv?: Record<string, string>;
+}
+
+/** Feedback is not rate-limited; `options` add to or replace the server's. `await using` closes it. */
+export async function startCapturingServer({ hubUrl, token, datasetRepo, capturePath, captureEnv, ...options }: CapturingServerOptions): Promise<CapturingServer> {
+  const config = captureConfigFromEnv({ HF_ENDPOINT: hubUrl, HF_TOKEN: token, HF_DATASET_REPO: datasetRepo, ...captureEnv });
+  const capture = startNodeCapture({ path: capturePath, config, log: quiet });
   const server = await startNodeServer({
     port: 0,
     hostname: '127.0.0.1',
@@ -28,6 +38,10 @@ export async function startCapturingServer({ hubUrl, token, dir, datasetRepo, ..
     ...options,
     intake: { feedbackRatePerMinute: 0, ...options.intake },
   });
+  const close = async () => {
+    await server.close();
+    capture.close();
+  };
   return {
     server,
     capture,
@@ -42,9 +56,7 @@ export async function startCapturingServer({ hubUrl, token, dir, datasetRepo, ..
       }
       return buffer.depth();
     },
-    close: async () => {
-      await server.close();
-      capture.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
