@@ -28,7 +28,7 @@
  * JSON object on stdout.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -154,96 +154,102 @@ async function startWorkerd(outdir: string, vars: Record<string, string>, withIn
   return { port, inspector, server, url: `http://127.0.0.1:${port}` };
 }
 
-/** One fresh workerd: port open (wall), start-up CPU (all threads, until idle), the first request's CPU. */
-async function launch(outdir: string, firstBody: string, wranglerToml: string) {
-  const { port, server, url } = await startWorkerd(outdir, { MAX_BATCH_TEXTS: String(Math.max(...BATCHES)) }, false, wranglerToml);
+/** A worker to start: its workerd config for a port. */
+interface Subject {
+  name: string;
+  config: (port: number) => Promise<string>;
+}
+
+const bundleSubject = (name: string, outdir: string, wranglerToml: string): Subject => ({
+  name,
+  config: (port) => writeWorkerdConfig({ outdir }, port, wranglerToml, { vars: { MAX_BATCH_TEXTS: String(Math.max(...BATCHES)) }, localNetwork: true }),
+});
+
+/**
+ * A worker that reads nothing of the request and answers a constant, in a config of its own.
+ * `modulesOf`: it also imports that bundle's wasm and model modules (and does nothing with them),
+ * so its start-up includes what workerd does for those before any script runs.
+ */
+async function constantSubject(name: string, scratch: string, modulesOf?: string): Promise<Subject> {
+  const dir = join(scratch, name);
+  await mkdir(dir, { recursive: true });
+  const files = modulesOf ? (await readdir(modulesOf)).filter((file) => /\.(wasm|onnx)$/.test(file)) : [];
+  for (const file of files) await symlink(join(modulesOf!, file), join(dir, file));
+  const imports = files.map((file, i) => `import m${i} from "./${file}";\n`).join('');
+  const used = files.length ? `, modules: [${files.map((_, i) => `typeof m${i}`).join(', ')}]` : '';
+  await writeFile(join(dir, 'index.js'), `${imports}export default { fetch() { return Response.json({ status: "ok"${used} }); } };\n`);
+  const modules = ['(name = "index.js", esModule = embed "index.js")', ...files.map((file) => `(name = "${file}", ${file.endsWith('.wasm') ? 'wasm' : 'data'} = embed "${file}")`)];
+  const { date, flags } = await readWranglerToml();
+  return {
+    name,
+    async config(port) {
+      const path = join(dir, 'workerd.capnp');
+      await writeFile(
+        path,
+        `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (services = [(name = "main", worker = .worker)], sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")]);
+const worker :Workerd.Worker = (modules = [${modules.join(', ')}], compatibilityDate = "${date}", compatibilityFlags = [${flags.map((f) => JSON.stringify(f)).join(', ')}]);
+`,
+      );
+      return path;
+    },
+  };
+}
+
+/** One fresh workerd: port open (wall), start-up CPU (all threads, until idle), its first and second request's CPU. */
+async function launch(subject: Subject, firstBody: string) {
+  const port = await freePort();
+  const server = spawnGroup(workerdBinary(), ['serve', await subject.config(port)]);
+  server.child.stdout?.resume(); // the request log lines: read, not kept beyond spawnGroup's window
+  const url = `http://127.0.0.1:${port}`;
   try {
     const readyMs = await portOpen(port, server, 60_000);
     const startupCpuMs = await idle(server.pid);
     const startupMainMs = cpuMs(server.pid); // the isolate's thread: script, global scope (and workerd's own start)
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const before = cpuMs(server.pid);
-    const first = await post(`${url}/v1/sentiment`, firstBody, agent);
-    if (first.status !== 200) throw new Error(`first request: HTTP ${first.status} ${first.body.slice(0, 200)}`);
-    const firstRequestCpuMs = cpuMs(server.pid) - before;
-    log(`start-up: port open after ${readyMs.toFixed(0)} ms, ${startupCpuMs.toFixed(0)} ms of CPU (main thread ${startupMainMs.toFixed(0)}); first request ${firstRequestCpuMs.toFixed(2)} ms of CPU`);
-    return { readyMs, startupCpuMs, startupMainMs, firstRequestCpuMs, server, url, agent };
+    const requests = [0, 0];
+    for (const i of [0, 1]) {
+      const before = cpuMs(server.pid);
+      const reply = await post(`${url}/v1/sentiment`, firstBody, agent);
+      if (reply.status !== 200) throw new Error(`${subject.name}, request ${i + 1}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
+      requests[i] = cpuMs(server.pid) - before;
+    }
+    agent.destroy();
+    log(`${subject.name}: port open after ${readyMs.toFixed(0)} ms, ${startupCpuMs.toFixed(0)} ms of CPU (isolate thread ${startupMainMs.toFixed(0)}); first request ${requests[0].toFixed(2)} ms of CPU, second ${requests[1].toFixed(2)}`);
+    return { readyMs, startupCpuMs, startupMainMs, firstRequestCpuMs: requests[0], secondRequestCpuMs: requests[1], server, url };
   } catch (error) {
     await server.stop();
     throw error;
   }
 }
 
-/**
- * workerd's own share: a worker that answers a constant, in a fresh workerd, measured the same
- * way: its start-up (process and an empty isolate) and its first and second requests. Most of the
- * first is the process's first HTTP request. The last process is kept for the per-request rows.
- */
-async function constantWorker(scratch: string, firstBody: string) {
-  // It reads nothing of the request: what is left is workerd's own share of one.
-  const dir = join(scratch, 'constant-worker');
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'index.js'), 'export default { fetch() { return Response.json({ status: "ok" }); } };\n');
-  const { date, flags } = await readWranglerToml();
-  const firsts: number[] = [];
-  const seconds: number[] = [];
-  const startups: number[] = [];
-  let kept: { server: Spawned; url: string } | undefined;
-  for (let i = 0; i < LAUNCHES; i++) {
-    const port = await freePort();
-    await writeFile(
-      join(dir, 'workerd.capnp'),
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (services = [(name = "main", worker = .worker)], sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")]);
-const worker :Workerd.Worker = (modules = [(name = "index.js", esModule = embed "index.js")], compatibilityDate = "${date}", compatibilityFlags = [${flags.map((f) => JSON.stringify(f)).join(', ')}]);
-`,
-    );
-    const server = spawnGroup(workerdBinary(), ['serve', join(dir, 'workerd.capnp')]);
-    try {
-      await portOpen(port, server, 60_000);
-      await idle(server.pid);
-      startups.push(cpuMs(server.pid));
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      for (const into of [firsts, seconds]) {
-        const before = cpuMs(server.pid);
-        await post(`http://127.0.0.1:${port}/v1/sentiment`, firstBody, agent);
-        into.push(cpuMs(server.pid) - before);
-      }
-      agent.destroy();
-    } finally {
-      if (i < LAUNCHES - 1) await server.stop();
-      else kept = { server, url: `http://127.0.0.1:${port}` };
-    }
-  }
-  log(`a worker answering a constant: start-up ${median(startups).toFixed(0)} ms of CPU (isolate thread), first request ${median(firsts).toFixed(2)} ms, second ${median(seconds).toFixed(2)} ms`);
-  return {
-    result: { startup_main_thread_cpu_ms: round(median(startups), 1), first_request_cpu_ms: round(median(firsts)), second_request_cpu_ms: round(median(seconds)) },
-    kept: kept!,
-  };
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Start-up and first request on fresh processes; the last process is kept for the per-request rows. */
-async function startupAndFirstRequest(outdir: string, wranglerToml = 'wrangler.toml') {
-  const singleBody = JSON.stringify({ text: (await benchTexts()).single });
-  const launches = [];
+/**
+ * Start-up and the first requests on `--launches` fresh processes per subject, the subjects taking
+ * turns launch by launch (the machine's load drifts); the last process of each is kept running.
+ */
+async function startupAndFirstRequests(subjects: Subject[]) {
+  const firstBody = JSON.stringify({ text: (await benchTexts()).single });
+  const launches: Awaited<ReturnType<typeof launch>>[][] = subjects.map(() => []);
   for (let i = 0; i < LAUNCHES; i++) {
-    const l = await launch(outdir, singleBody, wranglerToml);
-    launches.push(l);
-    if (i < LAUNCHES - 1) await l.server.stop();
+    for (const [k, subject] of subjects.entries()) {
+      const l = await launch(subject, firstBody);
+      launches[k].push(l);
+      if (i < LAUNCHES - 1) await l.server.stop();
+    }
   }
-  const { server, url } = launches.at(-1)!;
-  return {
+  return launches.map((ls) => ({
     result: {
-      launches: launches.map((l) => ({ ready_ms: round(l.readyMs, 1), startup_cpu_ms: round(l.startupCpuMs, 1), startup_main_thread_cpu_ms: round(l.startupMainMs, 1), first_request_cpu_ms: round(l.firstRequestCpuMs) })),
-      startup_main_thread_cpu_ms: round(median(launches.map((l) => l.startupMainMs)), 1),
-      ready_ms: round(median(launches.map((l) => l.readyMs)), 1),
-      startup_cpu_ms: round(median(launches.map((l) => l.startupCpuMs)), 1),
-      first_request_cpu_ms: round(median(launches.map((l) => l.firstRequestCpuMs))),
+      launches: ls.map((l) => ({ ready_ms: round(l.readyMs, 1), startup_cpu_ms: round(l.startupCpuMs, 1), startup_main_thread_cpu_ms: round(l.startupMainMs, 1), first_request_cpu_ms: round(l.firstRequestCpuMs) })),
+      ready_ms: round(median(ls.map((l) => l.readyMs)), 1),
+      startup_cpu_ms: round(median(ls.map((l) => l.startupCpuMs)), 1),
+      startup_main_thread_cpu_ms: round(median(ls.map((l) => l.startupMainMs)), 1),
+      first_request_cpu_ms: round(median(ls.map((l) => l.firstRequestCpuMs))),
+      second_request_cpu_ms: round(median(ls.map((l) => l.secondRequestCpuMs))),
     },
-    kept: { server, url },
-  };
+    kept: { server: ls.at(-1)!.server, url: ls.at(-1)!.url },
+  }));
 }
 
 type Percentiles = ReturnType<typeof percentiles> & { background_p50: number };
@@ -432,12 +438,7 @@ try {
   let constant = null;
   let baseline = null;
   if (PARTS.has('cpu')) {
-    const mine = await startupAndFirstRequest(outdir);
-    kept.push(mine.kept.server);
-    const servers = [{ name: 'tree', ...mine.kept }];
-    const k = await constantWorker(scratch, JSON.stringify({ text: (await benchTexts()).single }));
-    kept.push(k.kept.server);
-    let theirs = null;
+    const subjects = [bundleSubject('tree', outdir, 'wrangler.toml')];
     if (BASELINE) {
       // The ref's tree beside this one, sharing node_modules, built and measured the same way.
       const tree = join(scratch, 'baseline');
@@ -445,20 +446,30 @@ try {
       await promisify(execFile)('sh', ['-c', `git archive ${JSON.stringify(BASELINE)} | tar -x -C ${JSON.stringify(tree)}`]);
       await symlink(join(process.cwd(), 'node_modules'), join(tree, 'node_modules'));
       await buildBundle(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'));
-      log(`baseline ${BASELINE}:`);
-      theirs = await startupAndFirstRequest(join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml'));
-      kept.push(theirs.kept.server);
-      servers.push({ name: 'baseline', ...theirs.kept });
+      subjects.push(bundleSubject('baseline', join(scratch, 'baseline-bundle'), join(tree, 'wrangler.toml')));
     }
-    servers.push({ name: 'constant', ...k.kept });
-    const perRequest = await cpuPerRequest(servers);
+    subjects.push(await constantSubject('constant', scratch), await constantSubject('modules-only', scratch, outdir));
+    const started = await startupAndFirstRequests(subjects);
+    const by = (name: string) => started[subjects.findIndex((s) => s.name === name)];
+    await by('modules-only').kept.server.stop(); // its start-up is all it is for
+    kept.push(...started.filter((_, i) => subjects[i].name !== 'modules-only').map((s) => s.kept.server));
+    const perRequest = await cpuPerRequest(['tree', 'baseline', 'constant'].filter((name) => subjects.some((s) => s.name === name)).map((name) => ({ name, ...by(name).kept })));
     for (const server of kept.splice(0)) await server.stop();
-    // The isolate thread's start-up beyond an empty worker's: the script's parse and the global scope.
-    const globalScope = (startupMain: number) => round(startupMain - k.result.startup_main_thread_cpu_ms, 1);
-    cpu = { ...mine.result, global_scope_cpu_ms: globalScope(mine.result.startup_main_thread_cpu_ms), cpu_ms_per_request: perRequest.tree };
-    constant = { ...k.result, cpu_ms_per_request: perRequest.constant };
-    if (theirs) baseline = { ref: BASELINE, ...theirs.result, global_scope_cpu_ms: globalScope(theirs.result.startup_main_thread_cpu_ms), cpu_ms_per_request: perRequest.baseline };
-    log(`global scope (isolate thread's start-up beyond an empty worker's): ${cpu.global_scope_cpu_ms} ms${baseline ? `, baseline ${baseline.global_scope_cpu_ms} ms` : ''}`);
+    const k = by('constant').result;
+    const modulesOnly = by('modules-only').result;
+    // The isolate thread's start-up beyond a worker with the same wasm and model modules and no code:
+    // the script's parse and the global scope.
+    const globalScope = (startupMain: number) => round(startupMain - modulesOnly.startup_main_thread_cpu_ms, 1);
+    const mine = by('tree').result;
+    cpu = { ...mine, global_scope_cpu_ms: globalScope(mine.startup_main_thread_cpu_ms), cpu_ms_per_request: perRequest.tree };
+    constant = { ...k, cpu_ms_per_request: perRequest.constant, modules_only_startup_main_thread_cpu_ms: modulesOnly.startup_main_thread_cpu_ms };
+    if (BASELINE) {
+      const theirs = by('baseline').result;
+      baseline = { ref: BASELINE, ...theirs, global_scope_cpu_ms: globalScope(theirs.startup_main_thread_cpu_ms), cpu_ms_per_request: perRequest.baseline };
+    }
+    log(
+      `script parse + global scope (isolate thread's start-up beyond a worker with the same wasm and model modules, ${modulesOnly.startup_main_thread_cpu_ms} ms, and no code): ${cpu.global_scope_cpu_ms} ms${baseline ? `, baseline ${baseline.global_scope_cpu_ms} ms` : ''}`,
+    );
   }
   let swap = null;
   let swapError: string | undefined;
