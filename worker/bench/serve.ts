@@ -761,7 +761,12 @@ function markdown(report: Report): string {
     row('first request after the isolate started (median of launches)', `**${ms(limits.first_request_cpu_ms)} ms**`, `${ms(b?.first_request_cpu_ms)} ms`, k ? `${ms(k.first_request_cpu_ms)} ms (second ${ms(k.second_request_cpu_ms)} ms)` : '');
     row('start-up CPU, all threads (process, wasm compile, script, global scope)', `${int(limits.startup_cpu_ms)} ms`, `${int(b?.startup_cpu_ms)} ms`, '');
     row('start-up CPU, the isolate thread', `${int(limits.startup_main_thread_cpu_ms)} ms`, `${int(b?.startup_main_thread_cpu_ms)} ms`, k ? `${int(k.startup_main_thread_cpu_ms)} ms` : '');
-    row('script parse, wasm module and global scope (the isolate thread beyond the constant worker\'s)', `**${int(limits.global_scope_cpu_ms)} ms**`, `${int(b?.global_scope_cpu_ms)} ms`, '');
+    row(
+      `script parse and global scope (the isolate thread beyond a worker with the same wasm and model modules and no code${k ? `, ${int(k.modules_only_startup_main_thread_cpu_ms)} ms` : ''})`,
+      `**${int(limits.global_scope_cpu_ms)} ms**`,
+      `${int(b?.global_scope_cpu_ms)} ms`,
+      '',
+    );
     for (const name of Object.keys(limits.cpu_ms_per_request)) row(`\`${name}\` p50 / p99`, cell(limits, name), cell(b, name), cell(k, name));
     const cost = limits.swap_cpu_ms;
     if (cost) {
@@ -868,7 +873,14 @@ interface WorkerdLimits extends Partial<WorkerdCpu> {
   /** CPU (isolate thread, waitUntil included) of the request that triggers a Hub check: medians and maxima. */
   swap_cpu_ms?: Record<'plain' | 'check_nothing_new' | 'check_and_swap', { median: number; max: number }> | null;
   /** The first and second request of a worker that answers a constant: workerd's own share. */
-  constant_worker?: { startup_main_thread_cpu_ms: number; first_request_cpu_ms: number; second_request_cpu_ms: number; cpu_ms_per_request: Record<string, CpuPercentiles> } | null;
+  constant_worker?: {
+    startup_main_thread_cpu_ms: number;
+    first_request_cpu_ms: number;
+    second_request_cpu_ms: number;
+    cpu_ms_per_request: Record<string, CpuPercentiles>;
+    /** A worker with the bundle's wasm and model modules and no code: its isolate thread's start-up. */
+    modules_only_startup_main_thread_cpu_ms: number;
+  } | null;
   swap_under_load: { connections: number; batch: number; requests: number; failed: number; swaps: { version: string; after_s: number }[]; after_start_mib: number | null; peak_mib: { total_mib: number; heap_total_mib: number; wasm_mib: number; array_buffers_mib: number } } | null;
   baseline: (WorkerdCpu & { ref: string }) | null;
 }
