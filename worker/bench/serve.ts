@@ -751,7 +751,7 @@ function markdown(report: Report): string {
     };
     lines.push('');
     lines.push(
-      `Against the Workers Free plan (10 ms CPU per request, 1 s global scope, 128 MB per isolate), deploy bundle on bare workerd (\`workerd-limits.ts\`): CPU of workerd's isolate thread per request, one request at a time, p50 / p99 ms of ${limits.cpu_ms_per_request.single?.n ?? '?'} requests per row, the servers taking turns${b ? `, beside \`${b.ref}\` in the same run` : ''}:`,
+      `Against the Workers Free plan (10 ms CPU per request, 1 s global scope, 128 MB per isolate), deploy bundle on bare workerd (\`workerd-limits.ts\`): CPU of workerd's isolate thread per request, one request at a time, p50 / p99 ms of ${limits.cpu_ms_per_request.single?.n ?? '?'} requests per row, the servers taking turns of 100${b ? `, beside \`${b.ref}\` in the same run` : ''}:`,
     );
     lines.push('');
     const k = limits.constant_worker;

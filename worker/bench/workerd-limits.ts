@@ -12,7 +12,7 @@
  *     constant worker's first and second (most of its first is the process's first HTTP request).
  *  3. CPU per request, one request at a time (keep-alive), for GET /health, one tweet and batches
  *     of 16, 32, 64 and 256 tweets: p50 / p99 / max; this tree, the baseline and the constant
- *     worker take turns request by request, so the machine's load falls on each alike.
+ *     worker take turns (see cpuPerRequest), so a drift of the machine's load falls on each alike.
  *  4. What following the Hub costs the request that triggers a version check, `waitUntil`
  *     included: a check that finds nothing new, and one that downloads and swaps in a new version.
  *  5. A hot swap under load: a local Hub stand-in, the worker following it (HF_MODEL_REPO), a load
@@ -255,9 +255,14 @@ async function startupAndFirstRequests(subjects: Subject[]) {
 type Percentiles = ReturnType<typeof percentiles> & { background_p50: number };
 
 /**
- * CPU per request, one request at a time (keep-alive), the servers taking turns request by
- * request, so the machine's load at any moment falls on all of them alike.
+ * CPU per request, one request at a time (keep-alive). The servers take turns of TURN requests, so
+ * a drift of the machine's load falls on all of them alike; each turn starts with TURN_WARMUP
+ * requests that are not counted, since the first after another server's turn finds the CPU's
+ * caches full of that server's data (turns of one request each doubled every p50).
  */
+const TURN = 100;
+const TURN_WARMUP = 5;
+
 async function cpuPerRequest(servers: { name: string; server: Spawned; url: string }[]) {
   const { single } = await benchTexts();
   const endpoints: { name: string; path: string; body?: string }[] = [
@@ -272,14 +277,17 @@ async function cpuPerRequest(servers: { name: string; server: Spawned; url: stri
       for (const [k, s] of servers.entries()) for (let i = 0; i < WARMUP; i++) await post(`${s.url}${e.path}`, e.body, agents[k]);
       const samples = servers.map(() => [] as number[]);
       const background = servers.map(() => [] as number[]);
-      for (let i = 0; i < REQUESTS; i++) {
+      for (let done = 0; done < REQUESTS; done += TURN) {
         for (const [k, { server, url, name }] of servers.entries()) {
-          const [main0, all0] = [cpuMs(server.pid), cpuMs(server.pid, false)];
-          const reply = await post(`${url}${e.path}`, e.body, agents[k]);
-          if (reply.status !== 200) throw new Error(`${name} ${e.name}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
-          const main = cpuMs(server.pid) - main0;
-          samples[k].push(main);
-          background[k].push(cpuMs(server.pid, false) - all0 - main);
+          for (let i = 0; i < TURN_WARMUP; i++) await post(`${url}${e.path}`, e.body, agents[k]);
+          for (let i = done; i < Math.min(REQUESTS, done + TURN); i++) {
+            const [main0, all0] = [cpuMs(server.pid), cpuMs(server.pid, false)];
+            const reply = await post(`${url}${e.path}`, e.body, agents[k]);
+            if (reply.status !== 200) throw new Error(`${name} ${e.name}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
+            const main = cpuMs(server.pid) - main0;
+            samples[k].push(main);
+            background[k].push(cpuMs(server.pid, false) - all0 - main);
+          }
         }
       }
       for (const [k, { name }] of servers.entries()) {
