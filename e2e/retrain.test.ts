@@ -14,7 +14,7 @@ import { startCapturingServer, type CapturingServer } from '../worker/adapter/no
 import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readPublishedState } from '../trainer/hub/model-repo';
 import type { RetrainResult } from '../trainer/retrain/run-retrain';
-import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/test-fixtures';
+import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/retrain.test-helpers';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';

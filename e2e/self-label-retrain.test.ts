@@ -17,7 +17,7 @@ import { startLocalLlm, type LocalLlm } from '../trainer/local-llm/server';
 import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import type { RetrainConfig } from '../trainer/retrain/retrain-config';
 import type { RetrainResult } from '../trainer/retrain/run-retrain';
-import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/test-fixtures';
+import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/retrain.test-helpers';
 import { selfLabelConfigSchema } from '../trainer/self-label/settings';
 
 const MODEL_REPO = 'team/sentiment';
