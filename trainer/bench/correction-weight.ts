@@ -89,5 +89,5 @@ for (const weight of values['base-only'] ? [1] : values.weights!.split(',').map(
       ` | canaries failed ${canaries.failed}`,
   );
   const held = { base: base.held.length, ...Object.fromEntries(sources.map((s) => [s, feedback[s].held.length])) };
-  await appendFile(OUT, JSON.stringify({ setting, vectorizer, held, scores, canaries: { failed: canaries.failed, groups: canaries.groups, examples: canaries.examples }, vocabulary: stats.vocabularySize, iterations: stats.iterations, seconds, measured_at: new Date().toISOString() }) + '\n');
+  await appendFile(OUT, JSON.stringify({ setting, sources: values['base-only'] ? [] : sources, vectorizer, held, scores, canaries: { failed: canaries.failed, groups: canaries.groups, examples: canaries.examples }, vocabulary: stats.vocabularySize, iterations: stats.iterations, seconds, measured_at: new Date().toISOString() }) + '\n');
 }
