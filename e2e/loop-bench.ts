@@ -29,7 +29,7 @@ import { startLocalHub } from '../trainer/local-hub/server';
 import { bundledModel } from '../trainer/retrain/production-model';
 import { readRetrainConfig, retrainConfigSchema } from '../trainer/retrain/retrain-config';
 import { runRetrain } from '../trainer/retrain/run-retrain';
-import { randomLabel } from '../trainer/retrain/test-fixtures';
+import { randomLabel } from '../trainer/retrain/retrain.test-helpers';
 import { captureConfigFromEnv } from '../shared/settings';
 
 /** The bench's own local Hub accepts only this token. */

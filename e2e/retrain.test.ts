@@ -6,59 +6,45 @@
  *  3. `trainer retrain` runs as its own process, as the weekly workflow runs it;
  *  4. a better candidate is published, and the running server serves it within one check interval.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeServer, type NodeServer } from '../worker/adapter/node/server';
-import { startNodeCapture, type NodeCapture } from '../worker/adapter/node/capture';
+import { useTempDir } from '../shared/test/temp-dir.test-helpers';
+import { startCapturingServer, type CapturingServer } from '../worker/adapter/node/capturing-server.test-helpers';
 import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readPublishedState } from '../trainer/hub/model-repo';
 import type { RetrainResult } from '../trainer/retrain/run-retrain';
-import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/test-fixtures';
-import { captureConfigFromEnv } from '../shared/settings';
+import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/retrain.test-helpers';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';
 const CHECK_INTERVAL_MS = 2_000;
-const quiet = () => {};
 
 const hub = useTestHub();
-let dir: string;
+const tmp = useTempDir('e2e-');
 let configPath: string;
-let server: NodeServer;
-let capture: NodeCapture;
+let node: CapturingServer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'e2e-'));
-  const config = await smallBaseConfig(dir, 1500);
-  configPath = join(dir, 'retrain.json');
+  const config = await smallBaseConfig(tmp.path, 1500);
+  configPath = join(tmp.path, 'retrain.json');
   await writeFile(configPath, JSON.stringify(config));
   await publishBaseModel(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN }, config);
 
-  capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: DATASET_REPO }), log: quiet });
-  server = await startNodeServer({
-    port: 0,
-    hostname: '127.0.0.1',
-    log: quiet,
-    config: { logRequests: false },
-    intake: { feedbackRatePerMinute: 0 },
-    capture: capture.capture,
+  node = await startCapturingServer({
+    hubUrl: hub.url,
+    token: TOKEN,
+    capturePath: join(tmp.path, 'capture.sqlite'),
+    datasetRepo: DATASET_REPO,
     hubModel: { repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN, checkIntervalMs: CHECK_INTERVAL_MS },
   });
 }, 120_000);
 
 afterAll(async () => {
-  await server?.close();
-  capture?.close();
-  await rm(dir, { recursive: true, force: true });
+  await node?.close();
 });
 
-const post = async (path: string, body: unknown) => {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-};
-const servingVersion = async () => ((await (await fetch(`${server.url}/health`)).json()) as { version: string | null }).version;
+const servingVersion = async () => ((await (await fetch(`${node.server.url}/health`)).json()) as { version: string | null }).version;
 /** Polls /health until it reports `version`; returns how long that took. */
 async function waitForVersion(version: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -77,28 +63,25 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     for (let i = 0; i < texts.length && corrected < 600; i += 50) {
       await Promise.all(
         texts.slice(i, i + 50).map(async ({ text, label }) => {
-          const prediction = await post('/v1/sentiment', { text });
+          const prediction = await node.post('/v1/sentiment', { text });
           expect(prediction.status).toBe(200);
           if (prediction.body.label === label || corrected >= 600) return;
           corrected++;
-          const feedback = await post('/v1/feedback', { text, model_label: prediction.body.label, correct_label: label, confidence: prediction.body.confidence, model_version: prediction.body.model_version, source: 'e2e-app' });
+          const feedback = await node.post('/v1/feedback', { text, model_label: prediction.body.label, correct_label: label, confidence: prediction.body.confidence, model_version: prediction.body.model_version, source: 'e2e-app' });
           expect(feedback.status).toBe(202);
         }),
       );
     }
-    for (let i = 0; i < 50 && (await capture.capture.buffer.depth()) > 0; i++) {
-      if ((await capture.capture.scheduler.maybeFlush('schedule')).status !== 'flushed') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(await capture.capture.buffer.depth()).toBe(0);
+    expect(await node.flushAll()).toBe(0);
 
-    const run = await spawnTrainer(['retrain', '--config', configPath, '--work-dir', join(dir, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
+    const run = await spawnTrainer(['retrain', '--config', configPath, '--work-dir', join(tmp.path, 'work'), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], {
       HF_TOKEN: TOKEN,
-      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+      GITHUB_STEP_SUMMARY: join(tmp.path, 'step-summary.md'),
     }).done;
     expect(run.code, run.stderr).toBe(0);
     console.log(run.stdout);
     expect(run.stdout).toContain('Promoted: v2 replaces v1');
-    expect(await readFile(join(dir, 'step-summary.md'), 'utf8')).toContain('Promoted: v2 replaces v1');
+    expect(await readFile(join(tmp.path, 'step-summary.md'), 'utf8')).toContain('Promoted: v2 replaces v1');
     expect(run.stderr).toMatch(/── pull[\s\S]*── merge[\s\S]*── train[\s\S]*── evaluate[\s\S]*── publish/);
 
     const published = await readPublishedState({ repo: MODEL_REPO, hubUrl: hub.url, accessToken: TOKEN });
@@ -107,7 +90,7 @@ describe('end to end: feedback → retrain → a better model serves, without a 
     console.log(`the server reported v2 ${waited} ms after the retrain process exited (check interval ${CHECK_INTERVAL_MS} ms)`);
     // One check interval, plus the time that check takes to download and load the new model (generous: CI machines are loaded).
     expect(waited).toBeLessThan(CHECK_INTERVAL_MS + 5_000);
-    expect((await post('/v1/sentiment', { text: 'what a great day' })).body.model_version).toBe('v2');
+    expect((await node.post('/v1/sentiment', { text: 'what a great day' })).body.model_version).toBe('v2');
 
     const result = JSON.parse(await readFile(join(run.stdout.match(/Files: `([^`]+)`/)![1], 'result.json'), 'utf8')) as RetrainResult;
     expect(result.merge!.feedback.records).toBe(600);

@@ -6,64 +6,56 @@
  * decides, a promoted candidate is never worse than production on the holdout, and no
  * self-labelled text is in the holdout.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeServer, type NodeServer } from '../worker/adapter/node/server';
-import { startNodeCapture, type NodeCapture } from '../worker/adapter/node/capture';
+import { useTempDir } from '../shared/test/temp-dir.test-helpers';
+import { startCapturingServer, type CapturingServer } from '../worker/adapter/node/capturing-server.test-helpers';
 import { textKey } from '../trainer/data/clean';
 import { parseLabelledCsv, type LabelledRow } from '../trainer/data/csv';
 import { startLocalLlm, type LocalLlm } from '../trainer/local-llm/server';
 import { TOKEN, useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import type { RetrainConfig } from '../trainer/retrain/retrain-config';
 import type { RetrainResult } from '../trainer/retrain/run-retrain';
-import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/test-fixtures';
+import { publishBaseModel, smallBaseConfig, spawnTrainer, tweetEvalTrain } from '../trainer/retrain/retrain.test-helpers';
 import { selfLabelConfigSchema } from '../trainer/self-label/settings';
-import { captureConfigFromEnv } from '../shared/settings';
 
 const MODEL_REPO = 'team/sentiment';
 const DATASET_REPO = 'team/sentiment-feedback';
-const quiet = () => {};
 
 const hub = useTestHub();
 let llm: LocalLlm;
-let dir: string;
+const tmp = useTempDir('self-label-e2e-');
 let config: RetrainConfig;
-let server: NodeServer;
-let capture: NodeCapture;
+let node: CapturingServer;
 let texts: LabelledRow[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'self-label-e2e-'));
-  config = await smallBaseConfig(dir, 1500);
+  config = await smallBaseConfig(tmp.path, 1500);
   await publishBaseModel(MODEL_REPO, { hubUrl: hub.url, accessToken: TOKEN }, config);
   texts = (await tweetEvalTrain()).slice(1500, 2700);
   llm = await startLocalLlm({ truth: new Map(texts.map((r) => [textKey(r.text), r.label])), wrongRate: 0.3, errorModel: 'mixed', seed: 'e2e' });
 
-  capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: DATASET_REPO }), log: quiet });
-  server = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, config: { logRequests: false }, intake: { feedbackRatePerMinute: 0, lowConfidenceMaxPerMinute: 0 }, capture: capture.capture });
+  node = await startCapturingServer({ hubUrl: hub.url, token: TOKEN, capturePath: join(tmp.path, 'capture.sqlite'), datasetRepo: DATASET_REPO, intake: { lowConfidenceMaxPerMinute: 0 } });
 }, 120_000);
 
 afterAll(async () => {
-  await server?.close();
-  capture?.close();
+  await node?.close();
   await llm?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** A retrain config file with self-labelling on, through the stand-in, with these heuristics. */
 async function retrainConfigFile(name: string, heuristics?: Record<string, unknown>): Promise<string> {
-  const selfLabelPath = join(dir, `${name}-self-label.json`);
-  const selfLabel = selfLabelConfigSchema.parse({ provider: 'local', base_url: llm.baseUrl, cache_file: join(dir, `${name}-answers.jsonl`), ...(heuristics ? { heuristics } : {}) });
+  const selfLabelPath = join(tmp.path, `${name}-self-label.json`);
+  const selfLabel = selfLabelConfigSchema.parse({ provider: 'local', base_url: llm.baseUrl, cache_file: join(tmp.path, `${name}-answers.jsonl`), ...(heuristics ? { heuristics } : {}) });
   await writeFile(selfLabelPath, JSON.stringify(selfLabel));
-  const path = join(dir, `${name}-retrain.json`);
+  const path = join(tmp.path, `${name}-retrain.json`);
   await writeFile(path, JSON.stringify({ ...config, self_label: { enabled: false, config: selfLabelPath, training_weight: 0.5 } }));
   return path;
 }
 
 async function retrain(name: string, configPath: string): Promise<{ stdout: string; result: RetrainResult; holdout: LabelledRow[] }> {
-  const run = await spawnTrainer(['retrain', '--self-label', '--config', configPath, '--work-dir', join(dir, name), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], { HF_TOKEN: TOKEN }).done;
+  const run = await spawnTrainer(['retrain', '--self-label', '--config', configPath, '--work-dir', join(tmp.path, name), '--model-repo', MODEL_REPO, '--dataset-repo', DATASET_REPO, '--hub-url', hub.url], { HF_TOKEN: TOKEN }).done;
   expect(run.code, run.stderr).toBe(0);
   const runDir = run.stdout.match(/Files: `([^`]+)`/)![1];
   const result = JSON.parse(await readFile(join(runDir, 'result.json'), 'utf8')) as RetrainResult;
@@ -84,15 +76,11 @@ describe('end to end: captured low-confidence texts → self-label → retrain',
     for (let i = 0; i < texts.length; i += 100) {
       await Promise.all(
         texts.slice(i, i + 100).map(async ({ text }) => {
-          const response = await fetch(`${server.url}/v1/sentiment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
-          expect(response.status).toBe(200);
+          expect((await node.post('/v1/sentiment', { text })).status).toBe(200);
         }),
       );
     }
-    for (let i = 0; i < 50 && (await capture.capture.buffer.depth()) > 0; i++) {
-      if ((await capture.capture.scheduler.maybeFlush('schedule')).status !== 'flushed') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(await capture.capture.buffer.depth()).toBe(0);
+    expect(await node.flushAll()).toBe(0);
 
     // Default heuristics.
     const { stdout, result, holdout } = await retrain('defaults', await retrainConfigFile('defaults'));

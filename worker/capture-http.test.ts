@@ -3,92 +3,72 @@
  * real @huggingface/hub client, and the local Hub stand-in (trainer/local-hub) as the dataset repo.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../shared/test/temp-dir.test-helpers';
 import { useTestHub } from '../trainer/local-hub/local-hub.test-helpers';
 import { readShards } from './capture/hub.test-helpers';
-import { startNodeServer, type NodeServer } from './adapter/node/server';
-import { startNodeCapture, type NodeCapture } from './adapter/node/capture';
-import { captureConfigFromEnv, MONITORING_DEFAULTS } from '../shared/settings';
+import { startCapturingServer } from './adapter/node/capturing-server.test-helpers';
+import { MONITORING_DEFAULTS } from '../shared/settings';
 
-const quiet = () => {};
 const TOKEN = 'hf_capture_http_test';
 const hub = useTestHub({ token: undefined });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'capture-http-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('capture-http-');
 
 let serial = 0;
 const ADMIN_KEY = 'capture-http-admin-key';
 /** A server + capture on its own SQLite file and dataset repo. */
-async function start(env: Record<string, string> = {}, path = join(dir, `buffer-${++serial}.sqlite`)) {
+async function start(env: Record<string, string> = {}, path = join(tmp.path, `buffer-${++serial}.sqlite`)) {
   const repo = `acme/feedback-${serial}-${Date.now()}`;
-  const config = captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: repo, FLUSH_BACKOFF_BASE_S: '0.01', FLUSH_BACKOFF_CAP_S: '0.05', ...env });
-  const node: NodeCapture = startNodeCapture({ path, config, log: quiet });
-  const server: NodeServer = await startNodeServer({ port: 0, hostname: '127.0.0.1', log: quiet, warm: false, config: { logRequests: false }, monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY }, intake: { feedbackRatePerMinute: 0, lowConfidenceLogging: false }, capture: node.capture });
-  const target = { hubUrl: hub.url, accessToken: TOKEN, repo: { type: 'dataset' as const, name: repo } };
-  return {
-    server,
-    node,
-    target,
-    path,
-    post: (body: unknown) => fetch(`${server.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    health: async () => (await (await fetch(`${server.url}/health`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).details.capture,
-    async flushAll() {
-      for (let i = 0; i < 50 && (await node.capture.buffer.depth()) > 0; i++) {
-        const outcome = await node.capture.scheduler.maybeFlush('schedule');
-        if (outcome.status !== 'flushed') await new Promise((r) => setTimeout(r, 60));
-      }
-    },
-    async stop() {
-      await server.close();
-      node.close();
-    },
-  };
+  const server = await startCapturingServer({
+    hubUrl: hub.url,
+    token: TOKEN,
+    datasetRepo: repo,
+    capturePath: path,
+    captureEnv: { FLUSH_BACKOFF_BASE_S: '0.01', FLUSH_BACKOFF_CAP_S: '0.05', ...env },
+    warm: false,
+    monitoring: { ...MONITORING_DEFAULTS, adminApiKey: ADMIN_KEY },
+    intake: { lowConfidenceLogging: false },
+  });
+  const { url } = server.server;
+  return Object.assign(server, {
+    target: { hubUrl: hub.url, accessToken: TOKEN, repo: { type: 'dataset' as const, name: repo } },
+    postFeedback: (body: unknown) => fetch(`${url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    health: async () => (await (await fetch(`${url}/health`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).details.capture,
+  });
 }
 
 const feedback = (i: number) => ({ text: `feedback #${i}: not bad at all`, model_label: 'negative', correct_label: 'positive', confidence: 0.5 });
 
 describe('feedback over HTTP into the dataset repo', () => {
   it('1,000 concurrent requests → exactly 1,000 distinct records in the dataset repo, none doubled', async () => {
-    const s = await start();
-    try {
-      const responses = await Promise.all(Array.from({ length: 1000 }, (_, i) => s.post(feedback(i))));
-      expect(responses.map((r) => r.status).filter((st) => st !== 202)).toEqual([]);
-      const ids = await Promise.all(responses.map(async (r) => (await r.json()).id as string));
-      expect(new Set(ids).size).toBe(1000);
-      await s.flushAll();
-      const { records } = await readShards(s.target);
-      expect(records).toHaveLength(1000); // nothing sent twice, so dedupe by id has nothing to remove
-      expect(new Set(records.map((r) => r.id))).toEqual(new Set(ids));
-      expect(new Set(records.map((r) => r.text)).size).toBe(1000);
-      expect(await s.health()).toMatchObject({ depth: 0, last_error: null });
-    } finally {
-      await s.stop();
-    }
+    await using s = await start();
+    const responses = await Promise.all(Array.from({ length: 1000 }, (_, i) => s.postFeedback(feedback(i))));
+    expect(responses.map((r) => r.status).filter((st) => st !== 202)).toEqual([]);
+    const ids = await Promise.all(responses.map(async (r) => (await r.json()).id as string));
+    expect(new Set(ids).size).toBe(1000);
+    await s.flushAll();
+    const { records } = await readShards(s.target);
+    expect(records).toHaveLength(1000); // nothing sent twice, so dedupe by id has nothing to remove
+    expect(new Set(records.map((r) => r.id))).toEqual(new Set(ids));
+    expect(new Set(records.map((r) => r.text)).size).toBe(1000);
+    expect(await s.health()).toMatchObject({ depth: 0, last_error: null });
   }, 60_000);
 
   it('keeps answering 202 while the Hub answers 500; /health shows the buffer growing and the error; everything arrives after', async () => {
-    const s = await start();
+    await using s = await start();
     try {
       hub.faults.inject({ mode: 'status', status: 500, path: s.target.repo.name.split('/')[1] });
       hub.faults.inject({ mode: 'status', status: 500, route: 'create-repo' });
       const ids: string[] = [];
       const depths: number[] = [];
       for (let round = 0; round < 3; round++) {
-        const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => s.post(feedback(round * 50 + i))));
+        const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => s.postFeedback(feedback(round * 50 + i))));
         expect(responses.every((r) => r.status === 202)).toBe(true);
         for (const r of responses) ids.push((await r.json()).id);
-        const outcome = await s.node.capture.scheduler.maybeFlush('schedule');
+        const outcome = await s.capture.capture.scheduler.maybeFlush('schedule');
         expect(outcome.status === 'failed' || (outcome.status === 'skipped' && outcome.cause === 'backoff')).toBe(true);
         const status = await s.health();
         depths.push(status.depth);
@@ -104,12 +84,11 @@ describe('feedback over HTTP into the dataset repo', () => {
       expect(await s.health()).toMatchObject({ depth: 0, consecutive_failures: 0 });
     } finally {
       hub.faults.clear();
-      await s.stop();
     }
   }, 60_000);
 
   it('loses nothing when the server is killed (SIGKILL) between the 202s and a flush; a restart on the same file delivers it all', async () => {
-    const path = join(dir, 'crash.sqlite');
+    const path = join(tmp.path, 'crash.sqlite');
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./adapter/node/main.ts', import.meta.url))], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,34 +115,26 @@ describe('feedback over HTTP into the dataset repo', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const s = await start({}, path);
-    try {
-      expect(await s.node.capture.buffer.depth()).toBe(300);
-      await s.flushAll();
-      const { records } = await readShards(s.target);
-      expect(new Set(records.map((r) => r.id))).toEqual(new Set(ids));
-    } finally {
-      await s.stop();
-    }
+    await using s = await start({}, path);
+    expect(await s.capture.capture.buffer.depth()).toBe(300);
+    await s.flushAll();
+    const { records } = await readShards(s.target);
+    expect(new Set(records.map((r) => r.id))).toEqual(new Set(ids));
   }, 60_000);
 
   it('end to end: POST /v1/feedback, a flush, the shard read back from the dataset repo', async () => {
-    const s = await start();
-    try {
-      const response = await s.post({ text: 'the update broke nothing, nice', model_label: 'neutral', correct_label: 'positive', confidence: 0.48, model_version: 'v1' });
-      expect(response.status).toBe(202);
-      const { id } = await response.json();
-      const outcome = await s.node.capture.scheduler.maybeFlush('schedule');
-      expect(outcome).toMatchObject({ status: 'flushed', records: 1 });
-      const { paths, records } = await readShards(s.target);
-      expect(paths).toEqual([expect.stringMatching(/^feedback\/\d{4}\/\d{2}\/\d{2}\/\d{9}-[\w-]+\.jsonl$/)]);
-      expect(records).toEqual([
-        { id, kind: 'feedback', text: 'the update broke nothing, nice', model_label: 'neutral', correct_label: 'positive', confidence: 0.48, model_version: 'v1', timestamp: expect.any(String), source: 'api' },
-      ]);
-      expect(await s.health()).toMatchObject({ depth: 0, last_flush_records: 1, last_flush_at: expect.any(String) });
-    } finally {
-      await s.stop();
-    }
+    await using s = await start();
+    const response = await s.postFeedback({ text: 'the update broke nothing, nice', model_label: 'neutral', correct_label: 'positive', confidence: 0.48, model_version: 'v1' });
+    expect(response.status).toBe(202);
+    const { id } = await response.json();
+    const outcome = await s.capture.capture.scheduler.maybeFlush('schedule');
+    expect(outcome).toMatchObject({ status: 'flushed', records: 1 });
+    const { paths, records } = await readShards(s.target);
+    expect(paths).toEqual([expect.stringMatching(/^feedback\/\d{4}\/\d{2}\/\d{2}\/\d{9}-[\w-]+\.jsonl$/)]);
+    expect(records).toEqual([
+      { id, kind: 'feedback', text: 'the update broke nothing, nice', model_label: 'neutral', correct_label: 'positive', confidence: 0.48, model_version: 'v1', timestamp: expect.any(String), source: 'api' },
+    ]);
+    expect(await s.health()).toMatchObject({ depth: 0, last_flush_records: 1, last_flush_at: expect.any(String) });
   }, 30_000);
 });
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { shippedModelBytes } from '../test/shipped-model.test-helpers';
 import { SentimentModel } from '../sentiment-model';
 import { ortNode } from '../ort/node';
 import { LABELS, NUM_LABELS } from '../labels';
@@ -38,7 +38,7 @@ describe('behavioural canaries', () => {
   });
 
   it('run on the shipped model: nearly all clear-polarity canaries the right way round', async () => {
-    const model = await SentimentModel.load(ortNode, new Uint8Array(readFileSync(new URL('../../worker/model/model.onnx', import.meta.url))));
+    const model = await SentimentModel.load(ortNode, shippedModelBytes());
     try {
       const report = await runCanaries((texts) => model.probabilities(texts));
       expect(report.total).toBe(218);

@@ -100,8 +100,9 @@ export class Featurizer {
   readonly spec: FeaturizerSpec;
   private readonly counter = new TokenCounter();
 
+  /** `spec` as parseFeaturizerSpec or featurizerSpec returned it (a model's is parsed once, when it loads). */
   constructor(spec: FeaturizerSpec) {
-    this.spec = parseFeaturizerSpec(spec);
+    this.spec = spec;
   }
 
   /** Unique token ids of one text with their counts, in first-occurrence order. */
@@ -187,11 +188,10 @@ export type TokenBlock = 'word' | 'char';
 
 /** Every token of `text` as a string with its block, in the order the ids are counted. */
 export function forEachTokenString(text: string, spec: FeaturizerSpec, emit: (gram: string, block: TokenBlock) => void): void {
-  const parsed = parseFeaturizerSpec(spec);
-  const chars = forEachWordTokenString(normalize(text, parsed), parsed, (gram) => emit(gram, 'word'));
-  if (parsed.options.char_ngrams) {
-    const [minN, maxN] = parsed.options.char_ngrams;
-    for (const chunk of charNgramChunks(chars, parsed.options.char_mode)) {
+  const chars = forEachWordTokenString(normalize(text, spec), spec, (gram) => emit(gram, 'word'));
+  if (spec.options.char_ngrams) {
+    const [minN, maxN] = spec.options.char_ngrams;
+    for (const chunk of charNgramChunks(chars, spec.options.char_mode)) {
       for (let start = 0; start < chunk.length; start++) {
         for (let n = minN; n <= maxN && start + n <= chunk.length; n++) emit(chunk.slice(start, start + n), 'char');
       }
@@ -219,7 +219,7 @@ export function tokenId(gram: string, block: TokenBlock): number {
  * featurizer needs no table from ids back to strings. Ids no token of the text hashes to stay unnamed.
  */
 export function tokenNames(text: string, spec: FeaturizerSpec, ids: Iterable<number>): Map<number, { ngram: string; block: TokenBlock }> {
-  const wanted = new Set(ids); // spec: a model's, parsed when it was loaded
+  const wanted = new Set(ids);
   const names = new Map<number, { ngram: string; block: TokenBlock }>();
   const chars = forEachWordTokenString(normalize(text, spec), spec, (gram) => {
     const id = tokenId(gram, 'word');

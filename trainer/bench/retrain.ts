@@ -20,7 +20,7 @@ import { bundledModel } from '../retrain/production-model';
 import { readRetrainConfig } from '../retrain/retrain-config';
 import { runRetrain } from '../retrain/run-retrain';
 import { renderSummary } from '../retrain/summary';
-import { corrections, writeFeedbackShard } from '../retrain/test-fixtures';
+import { corrections, writeShard } from '../retrain/retrain.test-helpers';
 
 /** The bench's own local Hub accepts only this token. */
 const TOKEN = 'hf_local_bench_token';
@@ -55,7 +55,7 @@ try {
   const records = corrections(feedbackRows);
   for (let shard = 0; shard < 50; shard++) {
     const size = Math.ceil(records.length / 50);
-    await writeFeedbackShard('bench/feedback', settings, records.slice(shard * size, (shard + 1) * size), `bench${shard}`);
+    await writeShard('bench/feedback', settings, 'feedback', records.slice(shard * size, (shard + 1) * size), `bench${shard}`);
   }
   console.error(`production v1 = bundled model; ${records.length} feedback rows from ${values.feedback} in 50 shards; retraining…`);
 

@@ -24,7 +24,8 @@ import { startLocalHub } from '../local-hub/server';
 import { loadModelFile, predictAll } from '../onnx/load-model';
 import { runSelfLabel } from '../self-label/run-self-label';
 import { resolveEndpoint, selfLabelConfigSchema, type HeuristicSettings } from '../self-label/settings';
-import { readBack, writeShard } from '../self-label/test-helpers';
+import { readBack } from '../self-label/self-label.test-helpers';
+import { writeShard } from '../retrain/retrain.test-helpers';
 
 /** The bench's own local Hub accepts only this token. */
 const TOKEN = 'hf_local_bench_token';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabelledCsv } from '../data/csv';
 import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
-import { corrections, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeFeedbackShard } from '../retrain/test-fixtures';
+import { corrections, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeShard } from '../retrain/retrain.test-helpers';
 
 /** A trainer command in its own process, with no Hub settings from the environment unless given. */
 const trainer = (args: string[], env: Record<string, string> = {}) => spawnTrainer(args, { HF_TOKEN: '', HF_MODEL_REPO: '', HF_DATASET_REPO: '', ...env }).done;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('pipeline steps from the CLI', () => {
   it('pull writes the shards and their revision; merge turns them into train.csv and holdout.csv with a report', async () => {
-    await writeFeedbackShard('team/feedback', { hubUrl: hub.url, accessToken: TOKEN }, corrections((await tweetEvalTrain()).slice(2000, 2200)));
+    await writeShard('team/feedback', { hubUrl: hub.url, accessToken: TOKEN }, 'feedback', corrections((await tweetEvalTrain()).slice(2000, 2200)));
     const pulled = JSON.parse(await succeeds(['pull', '--dataset-repo', 'team/feedback', '--out', join(dir, 'dataset'), '--hub-url', hub.url], { HF_TOKEN: TOKEN }));
     expect(pulled).toMatchObject({ repo: 'team/feedback', shards: 1, feedback: 200, low_confidence: 0, invalid_lines: [] });
     expect(pulled.revision).toMatch(/^[0-9a-f]{40}$/);

@@ -6,7 +6,7 @@ import { downloadFile } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newFeedbackRecord } from '../../shared/feedback-record';
 import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
-import { writeFeedbackShard } from '../retrain/test-fixtures';
+import { writeShard } from '../retrain/retrain.test-helpers';
 import { pullDataset } from './pull';
 import { DATASET_REPO_FILES } from '../../shared/hub-repos';
 import { pushBase } from './push-base';
@@ -39,7 +39,7 @@ describe('push-base', () => {
     }
     expect(card).toContain('This dataset holds user-submitted text');
 
-    await writeFeedbackShard(REPO, settings(), [newFeedbackRecord({ text: 'meh', model_label: 'positive', correct_label: 'neutral' })]);
+    await writeShard(REPO, settings(), 'feedback', [newFeedbackRecord({ text: 'meh', model_label: 'positive', correct_label: 'neutral' })]);
     const pulled = await pullDataset({ ...settings(), repo: REPO, dir: join(dir, 'pulled'), log: quiet });
     expect(pulled.files).toHaveLength(1);
     expect(await readFile(join(dir, 'pulled', pulled.base!.train), 'utf8')).toBe(await readFile(join(dir, 'train.csv'), 'utf8'));
@@ -57,7 +57,7 @@ describe('push-base', () => {
   it('refuses a CSV that would not load at retrain time, and a repo without a base pulls none', async () => {
     await writeFile(join(dir, 'bad.csv'), 'text,label\nhello,happy\n');
     await expect(pushBase({ repo: 'team/other', ...settings(), train: join(dir, 'bad.csv'), validation: join(dir, 'val.csv') })).rejects.toThrow(/happy/);
-    await writeFeedbackShard('team/no-base', settings(), [newFeedbackRecord({ text: 'meh', model_label: 'positive', correct_label: 'neutral' })]);
+    await writeShard('team/no-base', settings(), 'feedback', [newFeedbackRecord({ text: 'meh', model_label: 'positive', correct_label: 'neutral' })]);
     expect((await pullDataset({ ...settings(), repo: 'team/no-base', dir: join(dir, 'no-base'), log: quiet })).base).toBeNull();
   });
 });

@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import { hubSettings, USAGE } from './env';
 import { startLocalHub } from './server';
+import { serveUntilSignal } from '../stand-in-cli';
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
@@ -12,12 +13,7 @@ async function main(): Promise<void> {
   const hub = await startLocalHub({ ...settings, log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`) });
   console.log(`local-hub listening on ${hub.url}, repos in ${hub.dir}`);
   console.log(`  writes accept ${settings.token ? 'only the token in LOCAL_HUB_TOKEN' : 'any bearer token'}; use it with HF_ENDPOINT=${hub.url}`);
-  const stop = () => hub.close().then(() => process.exit(0), () => process.exit(1));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return hub;
 }
 
-main().catch((err) => {
-  console.error(`local-hub: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+serveUntilSignal('local-hub', main);

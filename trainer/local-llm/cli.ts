@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SCRIPT, type ConfidenceMode, type ErrorModel } from './behaviour';
 import { startLocalLlm } from './server';
 import { readTruth } from './truth';
+import { serveUntilSignal } from '../stand-in-cli';
 
 const USAGE = `usage: llm:local --truth <text,label CSV> [--truth …] [--port 7862] [--host 127.0.0.1]
   [--wrong-rate 0] [--error-model independent|correlated|mixed] [--shared-error-share 0.5] [--seed local-llm]
@@ -21,7 +22,7 @@ function number(value: string | undefined, fallback: number, name: string, max =
   return n;
 }
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       truth: { type: 'string', multiple: true },
@@ -65,12 +66,7 @@ async function main(): Promise<void> {
   );
   console.log(`local-llm listening on ${llm.baseUrl} (${llm.script.truth.size} texts of ground truth, ${llm.script.errorModel} errors at ${llm.script.wrongRate})`);
   console.log(`  use it with: npm run trainer -- self-label --provider local --base-url ${llm.baseUrl}`);
-  const stop = () => llm.close().then(() => process.exit(0), () => process.exit(1));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return llm;
 }
 
-main().catch((error) => {
-  console.error(`local-llm: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(2);
-});
+serveUntilSignal('local-llm', main, 2);

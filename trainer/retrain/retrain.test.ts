@@ -13,7 +13,7 @@ import { readPublishedState } from '../hub/model-repo';
 import type { RetrainConfig } from './retrain-config';
 import { runRetrain, type RetrainOptions } from './run-retrain';
 import { renderSummary } from './summary';
-import { corrections, mistakesOf, publishBaseModel, randomLabel, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeFeedbackShard } from './test-fixtures';
+import { corrections, mistakesOf, publishBaseModel, randomLabel, smallBaseConfig, spawnTrainer, tweetEvalTrain, writeShard } from './retrain.test-helpers';
 
 const hub = useTestHub();
 let dir: string;
@@ -50,7 +50,7 @@ afterAll(async () => {
 describe('retrain', () => {
   it('promotes a candidate that learned from good corrections, and publishes it as the next version in one commit', async () => {
     const s = await scenario();
-    await writeFeedbackShard(s.datasetRepo, settings(), goodCorrections());
+    await writeShard(s.datasetRepo, settings(), 'feedback', goodCorrections());
     const before = await s.head();
 
     const result = await runRetrain(s.options);
@@ -83,7 +83,7 @@ describe('retrain', () => {
   it('does not promote a candidate trained on thousands of random corrections, and says which rule blocked it', async () => {
     const s = await scenario();
     const train = await tweetEvalTrain();
-    await writeFeedbackShard(s.datasetRepo, settings(), corrections(train.slice(5000, 8000), randomLabel));
+    await writeShard(s.datasetRepo, settings(), 'feedback', corrections(train.slice(5000, 8000), randomLabel));
     const before = await s.head();
 
     const result = await runRetrain(s.options);
@@ -102,7 +102,7 @@ describe('retrain', () => {
 
   it('re-running on an unchanged dataset decides nothing and writes nothing; --force trains again', async () => {
     const s = await scenario();
-    await writeFeedbackShard(s.datasetRepo, settings(), corrections((await tweetEvalTrain()).slice(9000, 9100), randomLabel));
+    await writeShard(s.datasetRepo, settings(), 'feedback', corrections((await tweetEvalTrain()).slice(9000, 9100), randomLabel));
     const first = await runRetrain(s.options);
     expect(first.status).toBe('not_promoted');
     const head = await s.head();
@@ -124,7 +124,7 @@ describe('retrain', () => {
 
   it('a dry run decides but writes nothing to the Hub', async () => {
     const s = await scenario();
-    await writeFeedbackShard(s.datasetRepo, settings(), goodCorrections());
+    await writeShard(s.datasetRepo, settings(), 'feedback', goodCorrections());
     const head = await s.head();
     const result = await runRetrain({ ...s.options, dryRun: true });
     expect(result.status).toBe('promoted');
@@ -135,7 +135,7 @@ describe('retrain', () => {
 
   it('a run that fails while publishing leaves the Hub as it was, and the next run succeeds', async () => {
     const s = await scenario();
-    await writeFeedbackShard(s.datasetRepo, settings(), goodCorrections());
+    await writeShard(s.datasetRepo, settings(), 'feedback', goodCorrections());
     const head = await s.head();
     hub.faults.inject({ route: 'commit', status: 503, count: 1 });
     hub.faults.inject({ route: 'lfs-upload', mode: 'drop', count: 10 });
@@ -150,7 +150,7 @@ describe('retrain', () => {
 
   it('a run killed halfway (SIGKILL while training) leaves the Hub as it was', async () => {
     const s = await scenario();
-    await writeFeedbackShard(s.datasetRepo, settings(), goodCorrections());
+    await writeShard(s.datasetRepo, settings(), 'feedback', goodCorrections());
     const head = await s.head();
     const configPath = join(dir, `retrain-${serial}.json`);
     await writeFile(configPath, JSON.stringify(config));
@@ -171,7 +171,7 @@ describe('retrain', () => {
 
   it('monitor fails with a clear message when production is mostly wrong on the newest week of corrections', async () => {
     const s = await scenario();
-    await writeFeedbackShard(s.datasetRepo, settings(), corrections((await tweetEvalTrain()).slice(3000, 3100), randomLabel));
+    await writeShard(s.datasetRepo, settings(), 'feedback', corrections((await tweetEvalTrain()).slice(3000, 3100), randomLabel));
     const configPath = join(dir, `monitor-${serial}.json`);
     await writeFile(configPath, JSON.stringify(config));
     const args = ['monitor', '--config', configPath, '--work-dir', s.options.workDir, '--model-repo', s.modelRepo, '--dataset-repo', s.datasetRepo, '--hub-url', hub.url];

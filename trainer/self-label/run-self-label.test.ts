@@ -16,9 +16,9 @@ import type { Script } from '../local-llm/behaviour';
 import { TOKEN, useTestHub } from '../local-hub/local-hub.test-helpers';
 import { runSelfLabel, type SelfLabelSummary } from './run-self-label';
 import { resolveEndpoint, type SelfLabelConfig } from './settings';
-import { lowConfidence, readBack, testConfig, writeShard } from './test-helpers';
+import { lowConfidence, readBack, testConfig } from './self-label.test-helpers';
 import { newFeedbackRecord } from '../../shared/feedback-record';
-import { spawnTrainer } from '../retrain/test-fixtures';
+import { spawnTrainer, writeShard } from '../retrain/retrain.test-helpers';
 import { writeFile } from 'node:fs/promises';
 
 const llmUrl = 'http://127.0.0.1:1/v1';

@@ -8,19 +8,20 @@
 import { readFile } from 'node:fs/promises';
 import { loadVerifiedModel } from '../model-provider/load-verified-model';
 import { ortNode } from '../../shared/ort/node';
-import { exitOnHelp } from './lib/cli';
+import { benchArgs } from './lib/cli';
 import { benchTexts } from './lib/texts';
 
-exitOnHelp(`
+const flags = benchArgs(
+  `
 node --import tsx worker/bench/in-process.ts [--duration 10]
 
 The shipped model's SentimentModel.predict on Node, no HTTP (batches of 100 and single texts).
 Prints one JSON object on stdout.
-`);
-const args = process.argv.slice(2);
-const durationIndex = args.indexOf('--duration');
-const duration = durationIndex >= 0 ? Number(args[durationIndex + 1]) : 10;
-if (!(duration > 0 && duration <= 120)) throw new Error(`--duration ${duration} out of bounds (0, 120]`);
+`,
+  { duration: { type: 'string', default: '10' } },
+);
+const duration = Number(flags.duration);
+if (!(duration > 0 && duration <= 120)) throw new Error(`--duration ${flags.duration} out of bounds (0, 120]`);
 
 const MODEL_DIR = new URL('../model/', import.meta.url);
 

@@ -19,24 +19,24 @@ import { join } from 'node:path';
 import { buildBundle, writeWorkerdConfig } from './lib/bundle';
 import { CLOCK_TICKS_PER_SECOND, freePort, readStat, sleep } from './lib/procs';
 import { benchTexts } from './lib/texts';
-import { exitOnHelp } from './lib/cli';
+import { benchArgs } from './lib/cli';
 import { workerdBinary } from './lib/workerd';
 
 const ALL_OPS = ['featurize', 'ort_run', 'predict', 'predict_explain', 'app_health', 'app_single', 'app_single_explain', 'support_100', 'detect_10'] as const;
 const CONFIG = 'worker/bench/in-workerd/wrangler.toml';
 
-exitOnHelp(`
+const flags = benchArgs(
+  `
 node --import tsx worker/bench/in-workerd.ts [--seconds 1] [--ops ${ALL_OPS.join(',')}]
 
 What each piece of a prediction costs inside workerd (µs of workerd CPU per op), no HTTP.
 Prints one JSON object on stdout.
-`);
-const args = process.argv.slice(2);
-const secondsIndex = args.indexOf('--seconds');
-const seconds = secondsIndex >= 0 ? Number(args[secondsIndex + 1]) : 1;
-if (!(seconds > 0 && seconds <= 30)) throw new Error(`--seconds ${seconds} out of bounds (0, 30]`);
-const opsIndex = args.indexOf('--ops');
-const OPS = opsIndex >= 0 ? args[opsIndex + 1].split(',') : ALL_OPS;
+`,
+  { seconds: { type: 'string', default: '1' }, ops: { type: 'string', default: ALL_OPS.join(',') } },
+);
+const seconds = Number(flags.seconds);
+if (!(seconds > 0 && seconds <= 30)) throw new Error(`--seconds ${flags.seconds} out of bounds (0, 30]`);
+const OPS = flags.ops.split(',');
 
 /** CPU seconds the process has used so far (all its threads). */
 function cpuSeconds(pid: number): number {

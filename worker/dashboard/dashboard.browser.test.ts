@@ -10,11 +10,11 @@
  * installs it): skipped without it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../shared/test/temp-dir.test-helpers';
 import { manifestSchema } from '../../shared/manifest';
 import { readLabelledCsv, type LabelledRow } from '../../trainer/data/csv';
 import { evaluateModel } from '../../trainer/evaluate/evaluate-model';
@@ -24,11 +24,10 @@ import { releaseFiles } from '../../trainer/hub/release';
 import { TOKEN, useTestHub } from '../../trainer/local-hub/local-hub.test-helpers';
 import { holdoutMetrics } from '../../trainer/model/train-candidate';
 import { loadModelBytes } from '../../trainer/onnx/load-model';
-import { startNodeServer, type NodeServer } from '../adapter/node/server';
-import { startNodeCapture, type NodeCapture } from '../adapter/node/capture';
+import { startCapturingServer, type CapturingServer } from '../adapter/node/capturing-server.test-helpers';
 import { startNodeMetrics, type NodeMetrics } from '../adapter/node/metrics';
 import { formatCount, formatShare } from './charts';
-import { captureConfigFromEnv, monitoringSettingsFromEnv } from '../../shared/settings';
+import { monitoringSettingsFromEnv } from '../../shared/settings';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.DASHBOARD_SCREENSHOT ?? '.data/dashboard.png';
@@ -38,9 +37,8 @@ const hubSettings = () => ({ hubUrl: hub.url, accessToken: TOKEN });
 const quiet = () => {};
 
 const hub = useTestHub();
-let dir: string;
-let server: NodeServer;
-let capture: NodeCapture;
+const tmp = useTempDir('dashboard-');
+let node: CapturingServer;
 let counters: NodeMetrics;
 let browser: BrowserContext;
 
@@ -51,22 +49,20 @@ async function publish(onnx: Uint8Array, manifest: unknown, reason: string) {
   await publishFiles({ ...hubSettings(), repo: REPO, files, parentCommit: published.sha });
 }
 
-const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
 const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-const health = async () => (await (await fetch(`${server.url}/health`)).json()) as { version: string | null };
+const health = async () => (await (await fetch(`${node.server.url}/health`)).json()) as { version: string | null };
 
 /** Users: single predictions and batches, then feedback with the true label on some of the single ones. */
 async function traffic(rows: readonly LabelledRow[], feedbackEvery: number) {
   for (const [i, row] of rows.entries()) {
-    const { body } = await post('/v1/sentiment', { text: row.text });
-    if (i % feedbackEvery === 0) expect((await post('/v1/feedback', { text: row.text, model_label: body.label, correct_label: row.label, model_version: body.model_version })).status).toBe(202);
+    const { body } = await node.post('/v1/sentiment', { text: row.text });
+    if (i % feedbackEvery === 0) expect((await node.post('/v1/feedback', { text: row.text, model_label: body.label, correct_label: row.label, model_version: body.model_version })).status).toBe(202);
   }
-  for (let i = 0; i < rows.length; i += 25) expect((await post('/v1/sentiment/batch', { texts: rows.slice(i, i + 25).map((r) => r.text) })).status).toBe(200);
+  for (let i = 0; i < rows.length; i += 25) expect((await node.post('/v1/sentiment/batch', { texts: rows.slice(i, i + 25).map((r) => r.text) })).status).toBe(200);
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dashboard-'));
     const shipped = { onnx: new Uint8Array(await readFile('worker/model/model.onnx')), manifest: JSON.parse(await readFile('worker/model/manifest.json', 'utf8')) };
     await publish(shipped.onnx, shipped.manifest, 'published by hand (trainer publish)');
 
@@ -83,16 +79,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     const candidate = manifestSchema.parse({ ...JSON.parse(await readFile('worker/test/fixtures/test-model.manifest.json', 'utf8')), version: 'v2', metrics: weakMetrics, parent_version: 'v1' });
     await commitHistory({ ...hubSettings(), repo: REPO, history: state.history + historyLine(candidate, { promoted: false, productionMetrics: production, reason }), parentCommit: state.sha, title: 'Record candidate (not promoted)' });
 
-    capture = startNodeCapture({ path: join(dir, 'capture.sqlite'), config: captureConfigFromEnv({ HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, HF_DATASET_REPO: 'team/sentiment-feedback' }), log: quiet });
     const monitoring = monitoringSettingsFromEnv({ ADMIN_API_KEY: ADMIN_KEY });
-    counters = startNodeMetrics({ path: join(dir, 'capture.sqlite'), settings: monitoring, lowConfidenceThreshold: 0.55, log: quiet });
-    server = await startNodeServer({
-      port: 0,
-      hostname: '127.0.0.1',
-      log: quiet,
-      config: { logRequests: false },
-      intake: { feedbackRatePerMinute: 0 },
-      capture: capture.capture,
+    counters = startNodeMetrics({ path: join(tmp.path, 'capture.sqlite'), settings: monitoring, lowConfidenceThreshold: 0.55, log: quiet });
+    node = await startCapturingServer({
+      hubUrl: hub.url,
+      token: TOKEN,
+      capturePath: join(tmp.path, 'capture.sqlite'),
+      datasetRepo: 'team/sentiment-feedback',
       metrics: counters.metrics,
       monitoring,
       hubModel: { repo: REPO, ...hubSettings(), checkIntervalMs: 500 },
@@ -109,9 +102,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await publish(shipped.onnx, { ...shipped.manifest, created_at: new Date().toISOString() }, 'published by hand (trainer publish)');
     await until('v2');
     await traffic(holdout.slice(120, 200), 4);
-    expect((await capture.capture.scheduler.maybeFlush('schedule')).status).toBe('flushed');
+    expect((await node.capture.capture.scheduler.maybeFlush('schedule')).status).toBe('flushed');
 
-    const userDataDir = join(dir, 'chromium-profile');
+    const userDataDir = join(tmp.path, 'chromium-profile');
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
@@ -125,17 +118,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await node?.close();
     await counters?.close();
-    capture?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('shows the numbers /v1/metrics returns, the promotion and the history, and saves a screenshot', async () => {
     const page = await browser.newPage();
-    const response = await page.goto(`${server.url}/dashboard`);
+    const response = await page.goto(`${node.server.url}/dashboard`);
     expect(response?.status()).toBe(200);
-    const metrics = await (await fetch(`${server.url}/v1/metrics`, { headers: auth })).json();
+    const metrics = await (await fetch(`${node.server.url}/v1/metrics`, { headers: auth })).json();
 
     // Every number on the page, raw and as shown, against the JSON.
     const shown = await page.$$eval('[data-metric]', (nodes) => nodes.map((n) => ({ key: n.getAttribute('data-metric') as string, raw: n.getAttribute('data-value') as string, text: (n.textContent ?? '').trim() })));

@@ -9,7 +9,7 @@ import golden from '../../shared/featurizer/validation-digest.json';
 import { SentimentModel } from '../../shared/sentiment-model';
 import modelBytes from '../model/model.onnx';
 import { ortWorkerd } from '../adapter/workerd/ort';
-import { worstExplanationError } from './explanation-check';
+import { worstExplanationError } from '../../shared/test/explanation-check.test-helpers';
 import { VALIDATION_BATCH } from './fixtures/validation-batch';
 import { textSupport } from '../support/text-support';
 

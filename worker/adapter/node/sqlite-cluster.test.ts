@@ -4,11 +4,10 @@
  * Hub exactly once and the commit count is the sum of their flushes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { useTempDir } from '../../../shared/test/temp-dir.test-helpers';
 import { useTestHub } from '../../../trainer/local-hub/local-hub.test-helpers';
 import type { FlushOutcome } from '../../capture/flush-scheduler';
 import type { HubTarget } from '../../capture/hub-flusher';
@@ -18,14 +17,7 @@ import { makeRecords } from '../../capture/records.test-helpers';
 
 const TOKEN = 'hf_cluster_test_token';
 const hub = useTestHub({ token: TOKEN });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'capture-cluster-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('capture-cluster-');
 
 function runChild(args: string[]): Promise<FlushOutcome[]> {
   return new Promise((resolve, reject) => {
@@ -39,7 +31,7 @@ function runChild(args: string[]): Promise<FlushOutcome[]> {
 }
 
 it('three processes sharing one SQLite buffer deliver every record exactly once', async () => {
-  const dbPath = join(dir, 'shared.sqlite');
+  const dbPath = join(tmp.path, 'shared.sqlite');
   const seed = new SqliteRecordBuffer(dbPath);
   await seed.append(makeRecords(100)); // waiting from before the restart
   seed.close();

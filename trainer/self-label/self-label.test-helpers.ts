@@ -1,7 +1,6 @@
-/** Shared by the self-label tests: low-confidence shards in a dataset repo, a test config, and reading back what a run wrote. */
+/** Shared by the self-label tests: low-confidence records, a test config, and reading back what a run wrote. */
 import { join } from 'node:path';
-import { commit, createRepo } from '@huggingface/hub';
-import { newLowConfidenceRecord, shardPath, type FeedbackRecord, type LowConfidenceRecord } from '../../shared/feedback-record';
+import { newLowConfidenceRecord, type LowConfidenceRecord } from '../../shared/feedback-record';
 import type { Label } from '../../shared/labels';
 import type { LabelledRow } from '../data/csv';
 import { pullDataset } from '../dataset/pull';
@@ -14,21 +13,6 @@ export function lowConfidence(rows: readonly LabelledRow[], production: (row: La
   return rows.map((row, i) =>
     newLowConfidenceRecord({ text: row.text, label: production(row, i), confidence: 0.45, scores: { negative: 0.3, neutral: 0.25, positive: 0.45 }, model_version: 'v1' }, new Date(start + i * 1000)),
   );
-}
-
-/** One shard of records (one commit), creating the dataset repo if needed. */
-export async function writeShard(repo: string, hub: HubSettings, kind: 'low_confidence' | 'feedback', records: ReadonlyArray<LowConfidenceRecord | FeedbackRecord>): Promise<void> {
-  const designation = { type: 'dataset' as const, name: repo };
-  await createRepo({ repo: designation, hubUrl: hub.hubUrl, accessToken: hub.accessToken!, private: true }).catch((error: { statusCode?: number }) => {
-    if (error.statusCode !== 409) throw error;
-  });
-  await commit({
-    repo: designation,
-    hubUrl: hub.hubUrl,
-    accessToken: hub.accessToken!,
-    title: `${kind} shard`,
-    operations: [{ operation: 'addOrUpdate', path: shardPath(kind, new Date(), `t${Date.now()}`), content: new Blob([records.map((r) => JSON.stringify(r)).join('\n') + '\n']) }],
-  });
 }
 
 /** A config for tests: the local stand-in, a private cache file, fast retries, no base dataset to skip. */

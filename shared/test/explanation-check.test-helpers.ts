@@ -4,7 +4,7 @@
  * graph itself (an independent computation: the explanation comes from the weights in JS).
  * Shared by the Node test (shared/explain.test.ts) and the workerd one (validation.workers.test.ts).
  */
-import type { SentimentModel } from '../../shared/sentiment-model';
+import type { SentimentModel } from '../sentiment-model';
 
 export async function worstExplanationError(model: SentimentModel, texts: readonly string[], batchSize = 100): Promise<{ worst: number; explained: number }> {
   let worst = 0;

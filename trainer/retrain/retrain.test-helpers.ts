@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commit, createRepo } from '@huggingface/hub';
-import { newFeedbackRecord, shardPath, type FeedbackRecord } from '../../shared/feedback-record';
+import { newFeedbackRecord, shardPath, type FeedbackRecord, type LowConfidenceRecord } from '../../shared/feedback-record';
 import { LABELS, type Label } from '../../shared/labels';
 import { readLabelledCsv, writeLabelledCsv, type LabelledRow } from '../data/csv';
 import { publishFiles, readPublishedState } from '../hub/model-repo';
@@ -73,8 +73,8 @@ export function randomLabel(_row: LabelledRow, i: number): Label {
   return LABELS[Math.floor((x - Math.floor(x)) * 3)];
 }
 
-/** Writes records as one feedback shard (one commit), creating the dataset repo if needed. */
-export async function writeFeedbackShard(repo: string, hub: HubSettings, records: readonly FeedbackRecord[], flushId = `test${Date.now()}`): Promise<void> {
+/** Writes records as one shard (one commit), the way the worker's flusher writes them, creating the dataset repo if needed. */
+export async function writeShard(repo: string, hub: HubSettings, kind: 'feedback' | 'low_confidence', records: ReadonlyArray<FeedbackRecord | LowConfidenceRecord>, flushId = `test${Date.now()}`): Promise<void> {
   const designation = { type: 'dataset' as const, name: repo };
   await createRepo({ repo: designation, hubUrl: hub.hubUrl, accessToken: hub.accessToken!, private: true }).catch((error: { statusCode?: number }) => {
     if (error.statusCode !== 409) throw error;
@@ -84,8 +84,8 @@ export async function writeFeedbackShard(repo: string, hub: HubSettings, records
     repo: designation,
     hubUrl: hub.hubUrl,
     accessToken: hub.accessToken!,
-    title: `feedback shard ${flushId}`,
-    operations: [{ operation: 'addOrUpdate', path: shardPath('feedback', new Date(), flushId), content: new Blob([body]) }],
+    title: `${kind} shard ${flushId}`,
+    operations: [{ operation: 'addOrUpdate', path: shardPath(kind, new Date(), flushId), content: new Blob([body]) }],
   });
 }
 
