@@ -11,6 +11,7 @@ import { LABELS, NUM_LABELS, type Label } from './labels';
 import { METADATA_KEYS, MODEL_INPUT_COUNTS, MODEL_INPUT_IDS, MODEL_OUTPUT } from './model-contract';
 import { LinearWeights } from './model-weights';
 import { readOnnxMetadata } from './onnx-metadata';
+import { takeTurns, type TakeTurn } from './take-turns';
 
 /** The two members of an onnxruntime-web module this needs (its node, wasm or bundle build). */
 export interface OrtRuntime {
@@ -44,6 +45,14 @@ export interface PredictOptions {
   explain?: boolean;
 }
 
+/** One queue per ORT binding: a process runs its models on one thread, whichever model (a swap briefly has two). */
+const queues = new WeakMap<OrtRuntime, TakeTurn>();
+function queueFor(ort: OrtRuntime): TakeTurn {
+  let queue = queues.get(ort);
+  if (!queue) queues.set(ort, (queue = takeTurns(ort.nextTurn)));
+  return queue;
+}
+
 export class ModelContractError extends Error {
   override name = 'ModelContractError';
 }
@@ -52,6 +61,8 @@ export class SentimentModel {
   private readonly featurizer: Featurizer;
   /** One text, batched with the other single texts asked for in the same event-loop turn. */
   private readonly coalesced: (text: string) => Promise<ScoredText>;
+  /** Featurizing and running a batch waits for the runs asked for before it (shared/take-turns.ts). */
+  private readonly takeTurn: TakeTurn;
   /** Predictions started and not yet finished (a coalesced one counts from the call): releaseWhenIdle waits for them. */
   private inFlight = 0;
   private onIdle: (() => void) | null = null;
@@ -65,6 +76,7 @@ export class SentimentModel {
     private readonly weights: LinearWeights | null,
   ) {
     this.featurizer = new Featurizer(featurizerSpec);
+    this.takeTurn = queueFor(ort);
     this.coalesced = coalesce((texts: readonly string[]) => this.predict(texts), ort.nextTurn);
   }
 
@@ -96,9 +108,11 @@ export class SentimentModel {
     if (texts.length === 0) return [];
     this.inFlight++;
     try {
-      const batch = this.featurizer.batch(texts);
-      const probabilities = await this.run(batch);
-      return texts.map((text, row) => this.scored(text, batch, row, probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS), options));
+      return await this.takeTurn(async () => {
+        const batch = this.featurizer.batch(texts);
+        const probabilities = await this.run(batch);
+        return texts.map((text, row) => this.scored(text, batch, row, probabilities.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS), options));
+      });
     } finally {
       this.finished();
     }

@@ -804,7 +804,7 @@ function markdown(report: Report): string {
   const memoryRows = report.servers.filter((s) => s.isolate_memory_after_load);
   if (memoryRows.length) {
     lines.push('');
-    lines.push('Memory of the serving isolate itself (largest process; Node: `process.memoryUsage()` plus ORT\'s wasm memory, logged by the server; workerd: V8 heap usage plus every `WebAssembly.Memory`, through the inspector):');
+    lines.push('Memory of the serving isolate itself (largest process; Node: `process.memoryUsage()` plus ORT\'s wasm memory, reported by the memory probe preloaded into the server (memory-probe.ts); workerd: V8 heap usage plus every `WebAssembly.Memory`, through the inspector):');
     lines.push('');
     lines.push('| server | after the model loaded: JS heap used / total, outside the heap, ORT wasm → total MiB | largest after a load: same |');
     lines.push('| --- | --- | --- |');

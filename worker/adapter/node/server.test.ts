@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SentimentModel } from '../../../shared/sentiment-model';
@@ -116,6 +117,36 @@ describe('node-server', () => {
     );
     expect(status).toBe(200);
     expect(JSON.parse(body).model_version).toBe(manifest.version);
+  });
+
+  it('answers batches read in one turn on different turns of the event loop (a busy server still accepts connections)', async () => {
+    const http = server.server as Server;
+    const port = Number(new URL(server.url).port);
+    const events: string[] = [];
+    const onRequest = (_req: IncomingMessage, res: ServerResponse) => res.once('prefinish', () => events.push('answer'));
+    const sockets: Socket[] = [];
+    let ticking = true;
+    // libuv accepts one connection per turn: answers that all come out of one turn keep new clients waiting.
+    const tick = () => {
+      events.push('turn');
+      if (ticking) setImmediate(tick);
+    };
+    try {
+      for (let i = 0; i < 8; i++) sockets.push(await new Promise<Socket>((resolve) => void connect(port, '127.0.0.1').once('connect', function (this: Socket) { resolve(this); })));
+      const body = JSON.stringify({ texts: Array.from({ length: 100 }, (_, i) => `text number ${i}: the service was not bad at all, honestly`) });
+      const request = `POST /v1/sentiment/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      http.on('request', onRequest);
+      for (const socket of sockets) socket.write(request);
+      setImmediate(tick);
+      await vi.waitFor(() => expect(events.filter((e) => e === 'answer')).toHaveLength(8), { timeout: 10_000 });
+      const answers = events.map((e, i) => [e, i] as const).filter(([e]) => e === 'answer').map(([, i]) => i);
+      const sameTurn = answers.slice(1).filter((at, k) => !events.slice(answers[k], at).includes('turn'));
+      expect(sameTurn).toEqual([]);
+    } finally {
+      ticking = false;
+      http.off('request', onRequest);
+      for (const socket of sockets) socket.destroy();
+    }
   });
 });
 
