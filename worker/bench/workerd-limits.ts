@@ -145,25 +145,25 @@ function percentiles(values: number[]) {
   return { p50: round(at(0.5)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]), n: sorted.length };
 }
 
-async function startWorkerd(outdir: string, vars: Record<string, string>, withInspector: boolean, wranglerToml = 'wrangler.toml') {
-  const port = await freePort();
-  const config = await writeWorkerdConfig({ outdir }, port, wranglerToml, { vars, localNetwork: true });
-  const inspector = withInspector ? await freePort() : 0;
-  const server = spawnGroup(workerdBinary(), ['serve', config, ...(withInspector ? ['--inspector-addr', `127.0.0.1:${inspector}`] : [])]);
-  server.child.stdout?.resume(); // the request log lines: read, not kept beyond spawnGroup's window
-  return { port, inspector, server, url: `http://127.0.0.1:${port}` };
-}
-
 /** A worker to start: its workerd config for a port. */
 interface Subject {
   name: string;
   config: (port: number) => Promise<string>;
 }
 
-const bundleSubject = (name: string, outdir: string, wranglerToml: string): Subject => ({
+const bundleSubject = (name: string, outdir: string, wranglerToml: string, vars: Record<string, string> = { MAX_BATCH_TEXTS: String(Math.max(...BATCHES)) }): Subject => ({
   name,
-  config: (port) => writeWorkerdConfig({ outdir }, port, wranglerToml, { vars: { MAX_BATCH_TEXTS: String(Math.max(...BATCHES)) }, localNetwork: true }),
+  config: (port) => writeWorkerdConfig({ outdir }, port, wranglerToml, { vars, localNetwork: true }),
 });
+
+async function startWorkerd(subject: Subject, withInspector = false) {
+  const port = await freePort();
+  const config = await subject.config(port);
+  const inspector = withInspector ? await freePort() : 0;
+  const server = spawnGroup(workerdBinary(), ['serve', config, ...(withInspector ? ['--inspector-addr', `127.0.0.1:${inspector}`] : [])]);
+  server.child.stdout?.resume(); // the request log lines: read, not kept beyond spawnGroup's window
+  return { port, inspector, server, url: `http://127.0.0.1:${port}` };
+}
 
 /**
  * A worker that reads nothing of the request and answers a constant, in a config of its own.
@@ -198,10 +198,7 @@ const worker :Workerd.Worker = (modules = [${modules.join(', ')}], compatibility
 
 /** One fresh workerd: port open (wall), start-up CPU (all threads, until idle), its first and second request's CPU. */
 async function launch(subject: Subject, firstBody: string) {
-  const port = await freePort();
-  const server = spawnGroup(workerdBinary(), ['serve', await subject.config(port)]);
-  server.child.stdout?.resume(); // the request log lines: read, not kept beyond spawnGroup's window
-  const url = `http://127.0.0.1:${port}`;
+  const { port, server, url } = await startWorkerd(subject);
   try {
     const readyMs = await portOpen(port, server, 60_000);
     const startupCpuMs = await idle(server.pid);
@@ -309,7 +306,7 @@ async function cpuPerRequest(servers: { name: string; server: Spawned; url: stri
  */
 async function swapCost(outdir: string, scratch: string) {
   const hub = await startLocalHub({ dir: join(scratch, 'hub-swap-cost'), token: TOKEN });
-  const { port, server, url } = await startWorkerd(outdir, { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1' }, false);
+  const { port, server, url } = await startWorkerd(bundleSubject('swap-cost', outdir, 'wrangler.toml', { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1' }));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify({ text: (await benchTexts()).single });
   /** Main-thread CPU until it stops moving (50 µs per 100 ms). */
@@ -355,8 +352,7 @@ async function swapCost(outdir: string, scratch: string) {
 async function swapUnderLoad(outdir: string, scratch: string) {
   const hub = await startLocalHub({ dir: join(scratch, 'hub'), token: TOKEN });
   const { port, inspector, server, url } = await startWorkerd(
-    outdir,
-    { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1', ADMIN_API_KEY },
+    bundleSubject('swap', outdir, 'wrangler.toml', { HF_MODEL_REPO: REPO, HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, MODEL_CHECK_INTERVAL_S: '1', ADMIN_API_KEY }),
     true,
   );
   const probe = workerdMemoryProbe(inspector);
