@@ -13,13 +13,13 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCanaries } from '../../shared/canaries/run-canaries';
-import { labelIndex, LABELS, NUM_LABELS } from '../../shared/labels';
+import { labelIndex, LABELS } from '../../shared/labels';
 import { cleanRows, textKey } from '../data/clean';
 import { readLabelledCsv, type LabelledRow } from '../data/csv';
 import { inFeedbackHoldout } from '../dataset/merge';
 import { computeMetrics } from '../evaluate/metrics';
-import { columnIndex, predictTokens, type LinearTfidfModel } from '../model/linear-model';
-import { featurizeAll, trainModel, type TrainingExample } from '../model/train-model';
+import type { LinearTfidfModel } from '../model/linear-model';
+import { predictTexts, trainModel, type TrainingExample } from '../model/train-model';
 import { parseTrainingConfig } from '../model/training-config';
 import { readRetrainConfig } from '../retrain/retrain-config';
 
@@ -59,14 +59,8 @@ const base = split(await readLabelledCsv(retrain.base.train), 10, 'sel:');
 const sources = values.sources!.split(',');
 const feedback = Object.fromEntries(await Promise.all(sources.map(async (s) => [s, split(await readLabelledCsv(join(values['data-dir']!, s, 'train.csv')), retrain.holdout.feedback_percent, '')] as const)));
 
-function probabilities(model: LinearTfidfModel, texts: readonly string[]): Float32Array {
-  const columns = columnIndex(model);
-  const out = new Float32Array(texts.length * NUM_LABELS);
-  featurizeAll(texts, model.featurizer).forEach((doc, i) => out.set(predictTokens(model, columns, doc.ids, doc.counts), i * NUM_LABELS));
-  return out;
-}
 const score = (model: LinearTfidfModel, rows: readonly LabelledRow[]) => {
-  const m = computeMetrics(Int32Array.from(rows, (r) => labelIndex(r.label)), probabilities(model, rows.map((r) => r.text)));
+  const m = computeMetrics(Int32Array.from(rows, (r) => labelIndex(r.label)), predictTexts(model, rows.map((r) => r.text)));
   return { macro_recall: m.macro_recall, recall: Object.fromEntries(LABELS.map((l) => [l, m.per_class[l].recall])) };
 };
 const points = (x: number) => (100 * x).toFixed(2);
@@ -80,7 +74,7 @@ for (const weight of values['base-only'] ? [1] : values.weights!.split(',').map(
   const { model, stats } = trainModel(examples, config);
   const seconds = (performance.now() - started) / 1000;
   const scores = { base: score(model, base.held), ...Object.fromEntries(sources.map((s) => [s, score(model, feedback[s].held)])) };
-  const canaries = await runCanaries(async (texts) => probabilities(model, texts));
+  const canaries = await runCanaries(async (texts) => predictTexts(model, texts));
   const setting = values['base-only'] ? 'base only' : `${values['no-base'] ? 'no base, ' : ''}weight ${weight}`;
   const vectorizer = `max_features ${config.vectorizer.maxFeatures}, tolerance ${config.classifier.tolerance}, C ${config.classifier.C}`;
   console.log(

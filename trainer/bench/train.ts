@@ -10,9 +10,8 @@ import { availableParallelism } from 'node:os';
 import { cleanRows } from '../data/clean';
 import { readLabelledCsv } from '../data/csv';
 import { exportOnnxModel } from '../export/onnx-model';
-import { featurizeAll, trainModel } from '../model/train-model';
+import { predictTexts, trainModel } from '../model/train-model';
 import { parseTrainingConfig } from '../model/training-config';
-import { columnIndex, predictTokens } from '../model/linear-model';
 import { computeMetrics } from '../evaluate/metrics';
 import { labelIndex } from '../../shared/labels';
 import type { FeaturizerVersion } from '../../shared/featurizer/index';
@@ -43,11 +42,7 @@ async function benchOurs(featurizerVersion?: FeaturizerVersion) {
   const cpu = process.cpuUsage(cpuStart);
 
   const validation = await readLabelledCsv(VALIDATION);
-  const columns = columnIndex(model);
-  const probabilities = new Float32Array(validation.length * 3);
-  featurizeAll(validation.map((row) => row.text), model.featurizer).forEach(({ ids, counts }, row) =>
-    probabilities.set(predictTokens(model, columns, ids, counts), row * 3),
-  );
+  const probabilities = predictTexts(model, validation.map((row) => row.text));
   const metrics = computeMetrics(validation.map((row) => labelIndex(row.label)), probabilities);
   return {
     implementation: `edge-sentiment (TypeScript), featurizer v${config.featurizer.version}`,

@@ -3,9 +3,9 @@
  * progress callback; the CLI (trainer/commands/train.ts) does the I/O.
  */
 import { Featurizer, type FeaturizerSpec, type TextTokens } from '../../shared/featurizer/index';
-import { labelIndex, type Label } from '../../shared/labels';
+import { labelIndex, NUM_LABELS, type Label } from '../../shared/labels';
 import { fitLogisticRegression } from '../solver/logistic-regression';
-import type { LinearTfidfModel } from './linear-model';
+import { columnIndex, predictTokens, type LinearTfidfModel } from './linear-model';
 import { fitVocabulary, vectorize } from './vectorizer';
 import type { TrainingConfig } from './training-config';
 
@@ -46,6 +46,14 @@ export type ProgressReporter = (message: string) => void;
 export function featurizeAll(texts: readonly string[], spec: FeaturizerSpec): TextTokens[] {
   const featurizer = new Featurizer(spec);
   return texts.map((text) => featurizer.tokens(text));
+}
+
+/** The in-memory model's probabilities for many texts, row-major [texts, NUM_LABELS] (as the ONNX graph lays them out). */
+export function predictTexts(model: LinearTfidfModel, texts: readonly string[]): Float32Array {
+  const columns = columnIndex(model);
+  const probabilities = new Float32Array(texts.length * NUM_LABELS);
+  featurizeAll(texts, model.featurizer).forEach(({ ids, counts }, row) => probabilities.set(predictTokens(model, columns, ids, counts), row * NUM_LABELS));
+  return probabilities;
 }
 
 export function trainModel(
